@@ -1,0 +1,36 @@
+# Two commands set everything up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	@echo '$$ cronoslot availability samples/requests/slots.json --calendars samples/calendars --now 2026-04-01T00:00:00Z --format table'
+	@$(BIN)/cronoslot availability samples/requests/slots.json --calendars samples/calendars --now 2026-04-01T00:00:00Z --format table
+	@echo
+	@echo '$$ cronoslot availability samples/requests/periods.json --calendars samples/calendars --now 2026-04-01T00:00:00Z'
+	@$(BIN)/cronoslot availability samples/requests/periods.json --calendars samples/calendars --now 2026-04-01T00:00:00Z
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check cronoslot tests bench
+	$(BIN)/ruff format --check cronoslot tests bench
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,243 @@
+"""The domain: frozen dataclasses shared by the loader, the query parser and the solvers.
+
+Instants and durations are ``int`` seconds (see ``timeutil``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from .intervals import Interval
+
+
+class Transparency(StrEnum):
+    """How a busy interval blocks time (SPEC section 2)."""
+
+    OPAQUE = "opaque"
+    TENTATIVE = "tentative"
+    OUT_OF_OFFICE = "out_of_office"
+    WORKING_ELSEWHERE = "working_elsewhere"
+
+
+EXTENDED_TRANSPARENCIES = frozenset(
+    {Transparency.OUT_OF_OFFICE, Transparency.WORKING_ELSEWHERE, Transparency.TENTATIVE}
+)
+
+
+class SyncStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"
+    DISCONNECTED = "disconnected"
+
+
+# --- what the loader makes of the store -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BusyInterval:
+    """One occurrence (or free/busy period) of one calendar that blocks ``[start, end)``."""
+
+    start: int
+    end: int
+    transparency: Transparency
+    calendar_id: str
+    event_uid: str | None = None
+    event_id: str | None = None  # X-CRONOSLOT-EVENT-ID: set only for managed events
+    tags: frozenset[str] = frozenset()  # CATEGORIES values, the "private" tag context
+    summary: str | None = None
+    private: bool = False  # CLASS:PRIVATE or CONFIDENTIAL
+
+    @property
+    def managed(self) -> bool:
+        return self.event_id is not None
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """``account.json``: the account's default zone and its e-mail addresses (lower case)."""
+
+    tzid: str | None = None
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeeklyPeriod:
+    """A weekly window of an availability rule; times are minutes after local midnight."""
+
+    day: int  # 0 = Monday ... 6 = Sunday
+    start_minute: int
+    end_minute: int  # 1440 means 24:00
+
+
+@dataclass(frozen=True)
+class AvailabilityRule:
+    availability_rule_id: str
+    tzid: str
+    weekly_periods: tuple[WeeklyPeriod, ...]
+    calendar_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ManagedPeriod:
+    """One entry of ``available_periods.json``."""
+
+    available_period_id: str
+    start: int
+    end: int
+
+
+# --- requests ---------------------------------------------------------------------------
+
+ResponseFormat = Literal["periods", "slots", "overlapping_slots"]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Buffer:
+    """Seconds that must be free before a slot starts and after it ends."""
+
+    before: int = 0
+    after: int = 0
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """An availability constraint: at most ``limit`` counted events per day or ISO week."""
+
+    period: Literal["day", "week"]
+    limit: int
+    tzid: str | None = None  # set for "day" only
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Member:
+    sub: str
+    available_periods: tuple[Period, ...] | None = None
+    calendar_ids: tuple[str, ...] | None = None
+    buffer: Buffer | None = None  # None: use the top-level (or step) buffer
+    managed_availability: bool = False
+    availability_rule_ids: tuple[str, ...] | None = None
+    only_managed_events: bool = False
+    ignore_tentative: bool = False
+    ignored_extended_transparencies: frozenset[Transparency] = frozenset()
+    availability_constraints: tuple[Constraint, ...] = ()
+
+
+@dataclass(frozen=True)
+class Group:
+    members: tuple[Member, ...]
+    required: int  # "all" is resolved to len(members)
+
+
+@dataclass(frozen=True)
+class ExcludedEvents:
+    event_ids: frozenset[str] = frozenset()
+    event_uids: frozenset[str] = frozenset()
+
+    def excludes(self, busy: BusyInterval) -> bool:
+        return (busy.event_uid is not None and busy.event_uid in self.event_uids) or (
+            busy.event_id is not None and busy.event_id in self.event_ids
+        )
+
+
+@dataclass(frozen=True)
+class AvailabilityRequest:
+    participants: tuple[Group, ...]
+    required_duration: int
+    query_periods: tuple[Period, ...] | None = None
+    query_slots: tuple[int, ...] | None = None  # distinct starts, ascending
+    buffer: Buffer = Buffer()
+    response_format: ResponseFormat = "periods"
+    start_interval: int | None = None  # seconds; None when not given
+    max_results: int = 20
+    include_member_statuses: bool = False
+    excluded_events: ExcludedEvents = ExcludedEvents()
+
+
+@dataclass(frozen=True)
+class GapBound:
+    """One side of a sequence step's buffer: a minimum gap and an optional maximum."""
+
+    minimum: int = 0
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class StepBuffer:
+    before: GapBound = GapBound()
+    after: GapBound = GapBound()
+
+
+@dataclass(frozen=True)
+class SequenceStep:
+    sequence_id: str
+    participants: tuple[Group, ...]
+    required_duration: int
+    ordinal: int | None = None
+    start_interval: int = 15 * 60
+    buffer: StepBuffer = StepBuffer()
+
+
+@dataclass(frozen=True)
+class SequenceRequest:
+    query_periods: tuple[Period, ...]
+    steps: tuple[SequenceStep, ...]  # in request order; the solver sorts by ordinal
+    max_results: int = 20
+    excluded_events: ExcludedEvents = ExcludedEvents()
+
+
+# --- answers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An available period or slot with the subs available for it, in request order."""
+
+    start: int
+    end: int
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    sub: str
+    sync_status: SyncStatus
+
+
+@dataclass(frozen=True)
+class AvailabilityResult:
+    format: ResponseFormat
+    slots: tuple[Slot, ...]  # available_periods or available_slots
+    member_statuses: tuple[MemberStatus, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SequenceStepResult:
+    sequence_id: str
+    start: int
+    end: int
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SequenceResult:
+    sequences: tuple[tuple[SequenceStepResult, ...], ...]
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    """What the solvers need of one member appearance, prepared by the engine from the store:
+    the busy intervals of the calendars chosen for it (before any request filter), and its
+    managed availability (None unless ``managed_availability`` is true)."""
+
+    busy: tuple[BusyInterval, ...]
+    managed: tuple[Interval, ...] | None = None
+    sync_status: SyncStatus = SyncStatus.ACTIVE
