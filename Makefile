@@ -15,11 +15,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	@echo '$$ cronoslot availability samples/requests/slots.json --calendars samples/calendars --now 2026-04-01T00:00:00Z --format table'
-	@$(BIN)/cronoslot availability samples/requests/slots.json --calendars samples/calendars --now 2026-04-01T00:00:00Z --format table
+	@echo '$$ cronoslot availability samples/requests/slots.json --calendars samples/calendars --now 2027-04-01T00:00:00Z --format table'
+	@$(BIN)/cronoslot availability samples/requests/slots.json --calendars samples/calendars --now 2027-04-01T00:00:00Z --format table
 	@echo
-	@echo '$$ cronoslot availability samples/requests/periods.json --calendars samples/calendars --now 2026-04-01T00:00:00Z'
-	@$(BIN)/cronoslot availability samples/requests/periods.json --calendars samples/calendars --now 2026-04-01T00:00:00Z
+	@echo '$$ cronoslot availability samples/requests/periods.json --calendars samples/calendars --now 2027-04-01T00:00:00Z'
+	@$(BIN)/cronoslot availability samples/requests/periods.json --calendars samples/calendars --now 2027-04-01T00:00:00Z
 
 test: install
 	$(BIN)/pytest

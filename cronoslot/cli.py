@@ -1,0 +1,346 @@
+"""The command line: read, call the core, print, and map errors to exit codes in one place."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+import click
+
+from . import __version__
+from .errors import (
+    CalendarDataError,
+    CronoslotError,
+    ExitCode,
+    InvalidRequest,
+    UsageError,
+)
+from .timeutil import TimeFormatError, is_zone, parse_time
+
+DEFAULT_STORE = "calendars"
+
+
+class Warnings:
+    """Prints warnings to stderr, one per line; under ``--strict`` the first one fails."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+
+    def __call__(self, message: str) -> None:
+        if self.strict:
+            raise CalendarDataError("--strict", f"warning treated as an error: {message}")
+        click.echo(f"warning: {message}", err=True)
+
+    def request_phase(self, message: str) -> None:
+        # Under --strict the parser itself turns unknown keys into errors, so what reaches
+        # here is informative only.
+        click.echo(f"warning: {message}", err=True)
+
+
+def _fail(code: ExitCode, message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    raise click.exceptions.Exit(int(code))
+
+
+class CronoslotGroup(click.Group):
+    """Turns every error into its exit code and a clear message: no traceback reaches the
+    user for any input."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InvalidRequest as error:
+            # The error body is the last line on stderr, as one line of JSON.
+            click.echo(json.dumps(error.body(), separators=(",", ":")), err=True)
+            raise click.exceptions.Exit(int(ExitCode.INVALID_REQUEST)) from None
+        except CronoslotError as error:
+            _fail(error.exit_code, str(error))
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            _fail(ExitCode.INVALID_REQUEST, "interrupted")
+        except BrokenPipeError:
+            # A closed pipe (`| head`) is not an error of ours.
+            sys.stderr.close()
+            raise click.exceptions.Exit(int(ExitCode.OK)) from None
+        except Exception as error:  # the last guard: report, never a traceback
+            _fail(
+                ExitCode.CALENDAR_DATA,
+                f"unexpected failure ({type(error).__name__}: {error}); please report it",
+            )
+
+
+def _parse_time_option(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except TimeFormatError:
+        raise click.BadParameter(
+            f"'{value}' is not a Time like 2027-04-22T09:00:00Z", ctx=ctx, param=param
+        ) from None
+
+
+def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not is_zone(value):
+        raise click.BadParameter(f"'{value}' is not an IANA time zone", ctx=ctx, param=param)
+    return value
+
+
+def _read_request(ctx: click.Context, source: str | None) -> bytes:
+    if source is None or source == "-":
+        stdin: IO[bytes] = sys.stdin.buffer
+        if source is None and stdin.isatty():
+            click.echo(ctx.get_usage(), err=True)
+            click.echo(
+                f"Try '{ctx.command_path} --help'. Give a REQUEST file, or '-' to read stdin.",
+                err=True,
+            )
+            raise click.exceptions.Exit(int(ExitCode.USAGE))
+        return stdin.read()
+    try:
+        return Path(source).read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read REQUEST '{source}': {error.strerror or error}") from None
+
+
+def _open_store(path: str) -> Any:
+    from .store import Store
+
+    return Store(Path(path))
+
+
+def _emit_json(body: dict[str, Any]) -> None:
+    click.echo(json.dumps(body, indent=2))
+
+
+def _stdout() -> IO[str]:
+    return sys.stdout
+
+
+def _query_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options shared by ``availability`` and ``sequence``."""
+    options = [
+        click.argument("request", required=False, metavar="[REQUEST|-]"),
+        click.option(
+            "--calendars",
+            "calendars",
+            envvar="CRONOSLOT_CALENDARS",
+            default=DEFAULT_STORE,
+            show_default=True,
+            metavar="DIR",
+            help="Calendar store: one folder per account (also $CRONOSLOT_CALENDARS).",
+        ),
+        click.option(
+            "--now",
+            callback=_parse_time_option,
+            metavar="TIME",
+            help="Use TIME as the current time (for scripts and tests).",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["json", "table"]),
+            default="json",
+            show_default=True,
+            help="JSON for pipelines, or a table for people.",
+        ),
+        click.option(
+            "--tz",
+            callback=_check_zone,
+            metavar="ZONE",
+            help="Show table times in this IANA zone (JSON stays UTC).",
+        ),
+        click.option(
+            "--strict", is_flag=True, help="Treat every warning as an error (exit 1 or 3)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(cls=CronoslotGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cronoslot")
+def cli() -> None:
+    """Find common free time across local iCalendar files.
+
+    cronoslot answers Cronofy-style Availability and Sequenced Availability
+    queries, with the same request and response JSON, over a folder of .ics
+    files: one folder per account, one file per calendar.
+
+    \b
+    Examples:
+      cronoslot availability request.json | jq '.available_slots[0]'
+      cronoslot sequence interview-loop.json --format table --tz Europe/London
+      cronoslot busy acc_alice --from 2027-04-22T00:00:00Z --to 2027-04-23T00:00:00Z
+    """
+
+
+@cli.command()
+@_query_options
+@click.pass_context
+def availability(
+    ctx: click.Context,
+    request: str | None,
+    calendars: str,
+    now: int | None,
+    output_format: str,
+    tz: str | None,
+    strict: bool,
+) -> None:
+    """Answer an Availability query read from REQUEST (a file, or '-' for stdin).
+
+    Prints {"available_periods": [...]} (the default response_format) or
+    {"available_slots": [...]} (slots, overlapping_slots, query_slots).
+    Exit status: 0 answered (an empty answer too), 1 invalid request (the
+    error body is the last line of stderr), 2 usage, 3 unusable calendar data.
+
+    \b
+    Examples:
+      cronoslot availability request.json | jq '.available_slots[0]'
+      cronoslot availability request.json | jq -r '.available_periods[] | "\\(.start) \\(.end)"'
+      echo '{...}' | cronoslot availability - --format table --tz America/New_York
+    """
+    from . import engine
+    from .query import parse_availability
+
+    body = _read_request(ctx, request)
+    store = _open_store(calendars)
+    warnings = Warnings(strict)
+    parsed = parse_availability(
+        body,
+        now=now if now is not None else int(time.time()),
+        store=store,
+        strict=strict,
+        warn=warnings.request_phase,
+    )
+    result = engine.availability(parsed, store, warnings)
+    if output_format == "table":
+        from .render import availability_table
+
+        availability_table(result, tz, _stdout())
+    else:
+        from .output import availability_json
+
+        _emit_json(availability_json(result))
+
+
+@cli.command()
+@_query_options
+@click.pass_context
+def sequence(
+    ctx: click.Context,
+    request: str | None,
+    calendars: str,
+    now: int | None,
+    output_format: str,
+    tz: str | None,
+    strict: bool,
+) -> None:
+    """Answer a Sequenced Availability query (an interview loop) from REQUEST.
+
+    For each feasible start of the first step, in order, prints the earliest
+    sequence of steps that respects every step's gaps:
+    {"sequences": [{"sequence": [{"sequence_id", "start", "end", "participants"}]}]}.
+
+    \b
+    Examples:
+      cronoslot sequence interview-loop.json --format table --tz Europe/London
+      cronoslot sequence interview-loop.json | jq '.sequences[0].sequence[] | {sequence_id, start}'
+    """
+    from . import engine
+    from .query import parse_sequence
+
+    body = _read_request(ctx, request)
+    store = _open_store(calendars)
+    warnings = Warnings(strict)
+    parsed = parse_sequence(
+        body,
+        now=now if now is not None else int(time.time()),
+        store=store,
+        strict=strict,
+        warn=warnings.request_phase,
+    )
+    result = engine.sequence(parsed, store, warnings)
+    if output_format == "table":
+        from .render import sequence_table
+
+        sequence_table(result, tz, _stdout())
+    else:
+        from .output import sequence_json
+
+        _emit_json(sequence_json(result))
+
+
+@cli.command()
+@click.argument("sub")
+@click.option(
+    "--from", "start", required=True, callback=_parse_time_option, metavar="TIME", help="Start."
+)
+@click.option(
+    "--to", "end", required=True, callback=_parse_time_option, metavar="TIME", help="End."
+)
+@click.option(
+    "--calendars",
+    envvar="CRONOSLOT_CALENDARS",
+    default=DEFAULT_STORE,
+    show_default=True,
+    metavar="DIR",
+    help="Calendar store (also $CRONOSLOT_CALENDARS).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "table"]),
+    default="json",
+    show_default=True,
+)
+@click.option("--tz", callback=_check_zone, metavar="ZONE", help="Show table times in ZONE.")
+@click.option("--show-private", is_flag=True, help="Show summaries of private events.")
+def busy(
+    sub: str,
+    start: int,
+    end: int,
+    calendars: str,
+    output_format: str,
+    tz: str | None,
+    show_private: bool,
+) -> None:
+    """Show the busy intervals of account SUB between --from and --to, as the
+    loader sees them (before any request option applies): to see why a slot
+    is missing.
+
+    \b
+    Examples:
+      cronoslot busy acc_alice --from 2027-04-22T00:00:00Z --to 2027-04-23T00:00:00Z --format table
+      cronoslot busy acc_alice --from 2027-04-22T00:00:00Z --to 2027-04-29T00:00:00Z \\
+        | jq '.busy[] | select(.transparency == "tentative")'
+    """
+    from . import engine
+    from .store import valid_name
+
+    if end <= start:
+        raise UsageError("--to must be after --from")
+    store = _open_store(calendars)
+    if not valid_name(sub):
+        raise UsageError(f"'{sub}' is not a valid account name")
+    if not store.has_account(sub):
+        raise UsageError(f"no account '{sub}' in the store {calendars}")
+    intervals = engine.busy(store, sub, start, end, Warnings(strict=False))
+    if output_format == "table":
+        from .render import busy_table
+
+        busy_table(sub, intervals, tz, _stdout(), show_private=show_private)
+    else:
+        from .output import busy_json
+
+        _emit_json(busy_json(sub, intervals, show_private=show_private))
+
+
+def main() -> None:
+    cli(prog_name="cronoslot")
