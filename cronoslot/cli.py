@@ -93,7 +93,7 @@ def _check_zone(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def _read_request(ctx: click.Context, source: str | None) -> bytes:
     if source is None or source == "-":
-        stdin: IO[bytes] = sys.stdin.buffer
+        stdin = _stdin()
         if source is None and stdin.isatty():
             click.echo(ctx.get_usage(), err=True)
             click.echo(
@@ -116,6 +116,11 @@ def _open_store(path: str) -> Any:
 
 def _emit_json(body: dict[str, Any]) -> None:
     click.echo(json.dumps(body, indent=2))
+
+
+def _stdin() -> IO[bytes]:
+    """The request stream; a function so that tests can hand in a terminal."""
+    return sys.stdin.buffer
 
 
 def _stdout() -> IO[str]:

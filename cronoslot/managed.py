@@ -33,7 +33,9 @@ def managed_intervals(
     return intersect(normalise(pieces), [(window_start, window_end)])
 
 
-def _rule_intervals(rule: AvailabilityRule, window_start: int, window_end: int) -> Iterator[Interval]:
+def _rule_intervals(
+    rule: AvailabilityRule, window_start: int, window_end: int
+) -> Iterator[Interval]:
     """Every occurrence of the rule's weekly periods on local days around the window."""
     zone = get_zone(rule.tzid)
     by_weekday: dict[int, list[WeeklyPeriod]] = {}

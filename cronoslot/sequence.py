@@ -164,7 +164,7 @@ def _first_in_window(
     if position == len(sorted_starts):
         return None
     candidate = sorted_starts[position]
-    if maximum is not None and candidate > previous_end + maximum:
+    if maximum is not None and candidate >= previous_end + maximum:
         return None
     return candidate
 

@@ -19,8 +19,8 @@ from .intervals import Interval, component_end, contains, intersect, normalise, 
 from .models import (
     AvailabilityRequest,
     AvailabilityResult,
-    BusyInterval,
     Buffer,
+    BusyInterval,
     Constraint,
     ExcludedEvents,
     Group,
@@ -40,9 +40,7 @@ DEFAULT_START_INTERVAL = 15 * MINUTE
 _STATUS_RANK = {SyncStatus.ACTIVE: 0, SyncStatus.PENDING: 1, SyncStatus.DISCONNECTED: 2}
 
 
-def filter_busy(
-    member: Member, data: MemberInput, excluded: ExcludedEvents
-) -> list[BusyInterval]:
+def filter_busy(member: Member, data: MemberInput, excluded: ExcludedEvents) -> list[BusyInterval]:
     """The member's busy intervals after the request's filters (SPEC 2): ``ignore_tentative``,
     ``ignored_extended_transparencies``, ``excluded_events`` and ``only_managed_events``.
     Zero-length intervals are dropped too: they block nothing and count for nothing."""
@@ -119,7 +117,9 @@ def solve_availability(
         if result_format == "periods":
             result_format = "slots"
     else:
-        query_union = normalise((period.start, period.end) for period in request.query_periods or ())
+        query_union = normalise(
+            (period.start, period.end) for period in request.query_periods or ()
+        )
     member_statuses = statuses if request.include_member_statuses else None
     if not query_union or duration <= 0:
         return AvailabilityResult(result_format, (), member_statuses)
@@ -127,9 +127,7 @@ def solve_availability(
     window = (query_union[0][0], query_union[-1][1])
     sets = [
         [
-            member_available_set(
-                member, data, request.buffer, request.excluded_events, window
-            )
+            member_available_set(member, data, request.buffer, request.excluded_events, window)
             for member, data in zip(group.members, group_inputs, strict=True)
         ]
         for group, group_inputs in zip(request.participants, inputs, strict=True)
@@ -183,7 +181,11 @@ class _Search:
         if furthest is None:
             return None
         for group, group_sets in zip(self.groups, self.sets, strict=True):
-            ends = [end for member_set in group_sets if (end := component_end(member_set, start))]
+            ends = [
+                end
+                for member_set in group_sets
+                if (end := component_end(member_set, start)) is not None
+            ]
             if len(ends) < group.required:
                 return None
             ends.sort(reverse=True)

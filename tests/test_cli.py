@@ -1,0 +1,363 @@
+"""The command line, through click's CliRunner, comparing parsed JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cronoslot import __version__
+from cronoslot import cli as cli_module
+from cronoslot.cli import cli
+
+NOW = "2027-04-01T00:00:00Z"
+ALICE = "acc_5ba21743f408617d1269ea1e"
+BOB = "acc_64b17d868090ea21640c914c"
+BOARDROOM = "res_5ba21743f408617d12693521"
+HUDDLE = "res_5ba21743f4000563a26934ea"
+LAB = "res_64b17d868090ea21640ad6e0"
+
+
+def run(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), input=stdin, env=env, catch_exceptions=False)
+
+
+def answer(result: Result) -> Any:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def error_body(result: Result) -> Any:
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def slot(start: str, end: str, *subs: str) -> dict[str, Any]:
+    return {"start": start, "end": end, "participants": [{"sub": s} for s in subs]}
+
+
+def write_json(path: Path, body: Any) -> str:
+    path.write_text(json.dumps(body))
+    return str(path)
+
+
+# --- the sample store answers -------------------------------------------------------------
+
+
+def test_seed_slots_example(sample_store: Path, sample_request: Path) -> None:
+    # Worked by hand in tests/README-samples: Alice and Bob share 13:45-17:30 on Thursday
+    # (Bob is out of office in the morning) and 11:00-12:00 on Friday; the boardroom is free
+    # on Thursday afternoon, only the lab on Friday.
+    result = run(
+        "availability",
+        str(sample_request / "slots.json"),
+        "--calendars",
+        str(sample_store),
+        "--now",
+        NOW,
+    )
+    assert answer(result) == {
+        "available_slots": [
+            slot("2027-04-22T13:45:00Z", "2027-04-22T14:45:00Z", ALICE, BOB, BOARDROOM),
+            slot("2027-04-22T14:45:00Z", "2027-04-22T15:45:00Z", ALICE, BOB, BOARDROOM),
+            slot("2027-04-22T15:45:00Z", "2027-04-22T16:45:00Z", ALICE, BOB, BOARDROOM),
+            slot("2027-04-23T11:00:00Z", "2027-04-23T12:00:00Z", ALICE, BOB, LAB),
+        ]
+    }
+
+
+def test_seed_periods_example(sample_store: Path, sample_request: Path) -> None:
+    result = run(
+        "availability",
+        str(sample_request / "periods.json"),
+        "--calendars",
+        str(sample_store),
+        "--now",
+        NOW,
+    )
+    assert answer(result) == {
+        "available_periods": [
+            slot("2027-04-22T13:45:00Z", "2027-04-22T17:30:00Z", ALICE, BOB, BOARDROOM),
+            slot("2027-04-23T11:00:00Z", "2027-04-23T12:00:00Z", ALICE, BOB, LAB),
+        ]
+    }
+
+
+def test_every_sample_request_answers(sample_store: Path, sample_request: Path) -> None:
+    for path in sorted(sample_request.glob("*.json")):
+        command = "sequence" if "sequence" in json.loads(path.read_text()) else "availability"
+        result = run(command, str(path), "--calendars", str(sample_store), "--now", NOW)
+        assert result.exit_code == 0, (path.name, result.output)
+        json.loads(result.stdout)
+
+
+def test_store_from_environment_and_stdin(sample_store: Path, sample_request: Path) -> None:
+    body = (sample_request / "periods.json").read_text()
+    result = run(
+        "availability",
+        "-",
+        "--now",
+        NOW,
+        stdin=body,
+        env={"CRONOSLOT_CALENDARS": str(sample_store)},
+    )
+    assert len(answer(result)["available_periods"]) == 2
+    no_argument = run(
+        "availability", "--now", NOW, stdin=body, env={"CRONOSLOT_CALENDARS": str(sample_store)}
+    )
+    assert answer(no_argument) == answer(result)
+
+
+def test_table_format_shows_times_in_zone(sample_store: Path, sample_request: Path) -> None:
+    result = run(
+        "availability",
+        str(sample_request / "periods.json"),
+        "--calendars",
+        str(sample_store),
+        "--now",
+        NOW,
+        "--format",
+        "table",
+        "--tz",
+        "Europe/London",
+    )
+    assert result.exit_code == 0, result.output
+    assert "2027-04-22 14:45:00 BST" in result.stdout  # 13:45 UTC
+    assert ALICE in result.stdout
+
+
+# --- busy -----------------------------------------------------------------------------------
+
+
+def test_busy_lists_what_the_loader_sees(sample_store: Path) -> None:
+    result = run(
+        "busy",
+        ALICE,
+        "--from",
+        "2027-04-23T00:00:00Z",
+        "--to",
+        "2027-04-24T00:00:00Z",
+        "--calendars",
+        str(sample_store),
+    )
+    body = answer(result)
+    assert body["sub"] == ALICE
+    assert [(b["start"], b["end"], b["transparency"], b["calendar_id"]) for b in body["busy"]] == [
+        ("2027-04-23T09:00:00Z", "2027-04-23T10:00:00Z", "opaque", "work"),
+        ("2027-04-23T12:15:00Z", "2027-04-23T13:00:00Z", "opaque", "personal"),
+        ("2027-04-23T14:30:00Z", "2027-04-23T15:30:00Z", "tentative", "work"),
+    ]
+    interview, dentist, _ = body["busy"]
+    assert interview["event_id"] == "interview_123"
+    assert interview["tags"] == ["Interview"]
+    assert dentist["summary"] is None  # CLASS:PRIVATE
+    shown = run(
+        "busy",
+        ALICE,
+        "--from",
+        "2027-04-23T00:00:00Z",
+        "--to",
+        "2027-04-24T00:00:00Z",
+        "--calendars",
+        str(sample_store),
+        "--show-private",
+    )
+    assert answer(shown)["busy"][1]["summary"] == "Dentist"
+
+
+def test_busy_table_and_unknown_account(sample_store: Path) -> None:
+    args = ["--from", "2027-04-22T00:00:00Z", "--to", "2027-04-23T00:00:00Z"]
+    table = run("busy", BOB, *args, "--calendars", str(sample_store), "--format", "table")
+    assert table.exit_code == 0, table.output
+    assert "out_of_office" in table.stdout
+    missing = run("busy", "acc_nobody", *args, "--calendars", str(sample_store))
+    assert missing.exit_code == 2
+    assert "acc_nobody" in missing.stderr
+    escape = run("busy", "..", *args, "--calendars", str(sample_store))
+    assert escape.exit_code == 2
+    backwards = run(
+        "busy",
+        BOB,
+        "--from",
+        "2027-04-23T00:00:00Z",
+        "--to",
+        "2027-04-22T00:00:00Z",
+        "--calendars",
+        str(sample_store),
+    )
+    assert backwards.exit_code == 2
+
+
+# --- exit codes and errors ------------------------------------------------------------------
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", ["availability", "sequence", "busy"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.stdout
+    assert "cronoslot " + command in result.stdout
+
+
+def test_top_level_help_lists_commands() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("availability", "sequence", "busy"):
+        assert command in result.stdout
+
+
+def test_invalid_request_is_exit_1_with_error_body_last(sample_store: Path) -> None:
+    result = run(
+        "availability",
+        "-",
+        "--calendars",
+        str(sample_store),
+        "--now",
+        NOW,
+        stdin='{"participants": [], "required_duration": {"minutes": 0}}',
+    )
+    body = error_body(result)
+    assert set(body["errors"]) >= {"participants", "required_duration", "query_periods"}
+    assert result.stdout == ""
+
+
+def test_bad_json_is_invalid_json(sample_store: Path) -> None:
+    result = run("availability", "-", "--calendars", str(sample_store), "--now", NOW, stdin="{")
+    assert error_body(result)["errors"]["request"][0]["key"] == "errors.invalid_json"
+
+
+def test_unknown_account_is_reported_with_the_rest(sample_store: Path, tmp_path: Path) -> None:
+    request = json.loads((Path(sample_store).parent / "requests" / "slots.json").read_text())
+    request["participants"][1]["members"][2]["sub"] = "res_nowhere"
+    request["max_results"] = 0
+    path = write_json(tmp_path / "r.json", request)
+    body = error_body(run("availability", path, "--calendars", str(sample_store), "--now", NOW))
+    assert body["errors"]["participants[1].members[2].sub"][0]["key"] == "errors.unknown_account"
+    assert body["errors"]["max_results"][0]["key"] == "errors.invalid_value"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["availability", "--calendars", "/nonexistent/store", "--now", NOW, "-"],
+        ["availability", "/nonexistent/request.json", "--now", NOW],
+        ["availability", "--now", "tomorrow", "-"],
+        ["availability", "--format", "xml", "-"],
+        ["availability", "--tz", "Mars/Olympus", "-"],
+        ["availability", "--no-such-option"],
+        ["busy"],
+    ],
+)
+def test_usage_errors_are_exit_2(args: list[str], sample_store: Path) -> None:
+    result = run(*args, stdin="{}", env={"CRONOSLOT_CALENDARS": str(sample_store)})
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_no_request_and_terminal_stdin_prints_usage(
+    monkeypatch: pytest.MonkeyPatch, sample_store: Path
+) -> None:
+    class Terminal(io.BytesIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(cli_module, "_stdin", lambda: Terminal(b"{}"))
+    result = run("availability", "--calendars", str(sample_store))
+    assert result.exit_code == 2
+    assert "Usage" in result.stderr
+    # An explicit '-' still reads the (terminal) stream.
+    explicit = run("availability", "-", "--calendars", str(sample_store), "--now", NOW)
+    assert explicit.exit_code == 1
+
+
+def _store_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    store = tmp_path / "store"
+    for name, text in files.items():
+        path = store / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return store
+
+
+SIMPLE_REQUEST = {
+    "participants": [{"members": [{"sub": "acc_a"}], "required": "all"}],
+    "required_duration": {"minutes": 30},
+    "query_periods": [{"start": "2027-04-22T09:00:00Z", "end": "2027-04-22T12:00:00Z"}],
+}
+
+
+def test_truncated_calendar_is_exit_3_naming_the_file(tmp_path: Path) -> None:
+    store = _store_with(tmp_path, {"acc_a/work.ics": "BEGIN:VCALENDAR\nVERSION:2.0\n"})
+    request = write_json(tmp_path / "r.json", SIMPLE_REQUEST)
+    result = run("availability", request, "--calendars", str(store), "--now", NOW)
+    assert result.exit_code == 3, result.output
+    assert "work.ics" in result.stderr
+    assert "Traceback" not in result.output
+
+
+UNKNOWN_TZID = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:odd-zone
+DTSTAMP:20270101T000000Z
+DTSTART;TZID=Mars/Olympus:20270422T100000
+DTEND;TZID=Mars/Olympus:20270422T110000
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_warning_goes_to_stderr_and_strict_makes_it_fatal(tmp_path: Path) -> None:
+    store = _store_with(tmp_path, {"acc_a/work.ics": UNKNOWN_TZID})
+    request = write_json(tmp_path / "r.json", SIMPLE_REQUEST)
+    lenient = run("availability", request, "--calendars", str(store), "--now", NOW)
+    assert lenient.exit_code == 0, lenient.output
+    assert any(line.startswith("warning:") for line in lenient.stderr.splitlines())
+    # Unknown TZID is read in the calendar's zone (UTC here): 10:00-11:00 is busy.
+    assert answer(lenient) == {
+        "available_periods": [
+            slot("2027-04-22T09:00:00Z", "2027-04-22T10:00:00Z", "acc_a"),
+            slot("2027-04-22T11:00:00Z", "2027-04-22T12:00:00Z", "acc_a"),
+        ]
+    }
+    strict = run("availability", request, "--calendars", str(store), "--now", NOW, "--strict")
+    assert strict.exit_code == 3, strict.output
+
+
+def test_strict_turns_unknown_keys_into_errors(tmp_path: Path) -> None:
+    store = _store_with(tmp_path, {"acc_a/.keep": ""})
+    request = write_json(tmp_path / "r.json", {**SIMPLE_REQUEST, "colour": "blue"})
+    lenient = run("availability", request, "--calendars", str(store), "--now", NOW)
+    assert lenient.exit_code == 0, lenient.output
+    assert "colour" in lenient.stderr
+    strict = run("availability", request, "--calendars", str(store), "--now", NOW, "--strict")
+    assert error_body(strict)["errors"]["colour"][0]["key"] == "errors.unknown_key"
+
+
+def test_member_statuses_pending_for_an_empty_account(tmp_path: Path) -> None:
+    store = _store_with(tmp_path, {"acc_a/.keep": ""})
+    request = write_json(tmp_path / "r.json", {**SIMPLE_REQUEST, "include_member_statuses": True})
+    body = answer(run("availability", request, "--calendars", str(store), "--now", NOW))
+    assert body["member_statuses"] == [{"sub": "acc_a", "sync_status": "pending"}]
+    assert body["available_periods"] == [
+        slot("2027-04-22T09:00:00Z", "2027-04-22T12:00:00Z", "acc_a")
+    ]
+
+
+def test_malformed_account_json_is_exit_3(tmp_path: Path) -> None:
+    store = _store_with(tmp_path, {"acc_a/account.json": "{not json"})
+    request = write_json(tmp_path / "r.json", SIMPLE_REQUEST)
+    result = run("availability", request, "--calendars", str(store), "--now", NOW)
+    assert result.exit_code == 3, result.output
+    assert "account.json" in result.stderr
