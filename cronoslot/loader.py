@@ -1,15 +1,81 @@
 """``.ics`` / ``.ifb`` files -> busy intervals (SPEC 2).
 
-OWNER: helper A (store + loader).
+The front door is ``load_calendar`` (one file) and ``load_account`` (the chosen calendars of
+one account). How a file is read:
+
+1. The bytes are decoded as UTF-8 (a BOM is dropped); text that is not valid UTF-8 is read
+   as Latin-1 with a warning, because old exports do that and every byte then decodes.
+2. ``ical_split`` cuts the text into VCALENDAR blocks and top-level components; a file that
+   does not start with ``BEGIN:VCALENDAR`` or is truncated is a ``CalendarDataError``.
+3. Each component is parsed by icalendar on its own, so a broken one is skipped with a
+   warning (file, line, UID) and the rest of the file is still used.
+4. VEVENTs are expanded per file with recurring-ical-events; when that fails, again series
+   by series (one UID at a time), so one bad series costs only itself.
+
+Time zones: icalendar keeps VTIMEZONE definitions in a process-wide cache keyed by TZID and
+never replaces an entry, so two files defining "Customized Time Zone" differently would share
+the first definition. The loader therefore re-attaches every TZID to this file's own
+definition (or to the IANA zone icalendar resolved), and reads a TZID that is neither as a
+floating time in the calendar's zone, with a warning.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from .errors import Warn
+from . import timeutil
+from .errors import CalendarDataError, Warn
+from .ical_split import LogicalLine, NotICalendar, RawCalendar, RawComponent, split_calendar_text
 from .intervals import Interval
-from .models import AccountSettings, BusyInterval
+from .models import AccountSettings, BusyInterval, Transparency
+
+if TYPE_CHECKING:
+    from .store import Store
+
+# Floating times are compared with the expansion bounds as if they were UTC (LIBRARY-NOTES),
+# and a zone is at most 14 hours off UTC: two days of padding is safe; we clip ourselves.
+_EXPANSION_PADDING = 2 * timeutil.DAY
+# datetime cannot hold every int: expansion bounds outside these years are clamped.
+_EARLIEST = timeutil.from_datetime(datetime(1800, 1, 1, tzinfo=UTC))
+_LATEST = timeutil.from_datetime(datetime(2400, 1, 1, tzinfo=UTC))
+
+# Properties whose values may carry a TZID parameter.
+_ZONED_PROPERTIES = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "EXDATE", "RDATE")
+
+_CDO_BUSY_STATUS = "X-MICROSOFT-CDO-BUSYSTATUS"
+_EVENT_ID = "X-CRONOSLOT-EVENT-ID"
+
+
+# --- reading the file ------------------------------------------------------------------
+
+
+def read_calendar_text(path: Path) -> tuple[str, bool]:
+    """The file's text, and whether it had to be read as Latin-1 (it is not UTF-8).
+
+    Raises ``CalendarDataError`` when the file cannot be read.
+    """
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise CalendarDataError(path, "is a directory, not a calendar file") from None
+    except FileNotFoundError:
+        raise CalendarDataError(path, "no such file") from None
+    except PermissionError:
+        raise CalendarDataError(path, "permission denied") from None
+    except OSError as error:
+        raise CalendarDataError(path, f"cannot be read: {error.strerror or error}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), True
 
 
 def load_calendar(
@@ -17,6 +83,556 @@ def load_calendar(
 ) -> list[BusyInterval]:
     """Every busy interval of one calendar file that overlaps ``window``, sorted by start, end.
 
+    Intervals are not clipped to the window (callers count events by their start).
     Raises ``CalendarDataError`` for a file that is unreadable, not iCalendar, or truncated.
     """
-    raise NotImplementedError
+    path = Path(path)
+    text, latin1 = read_calendar_text(path)
+    try:
+        split = split_calendar_text(text)
+    except NotICalendar as error:
+        raise CalendarDataError(path, str(error)) from None
+    if latin1:
+        warn(f"{path}: not valid UTF-8: read as Latin-1")
+    for line in split.stray_lines[:1]:
+        warn(f"{path}: line {line.line_number}: text outside VCALENDAR ignored")
+
+    emails = frozenset(_normalise_address(email) for email in settings.emails)
+    busy: list[BusyInterval] = []
+    with warnings.catch_warnings():
+        # icalendar and recurring-ical-events talk through ``warnings`` (guessed TZIDs...):
+        # that would reach the user's terminal as noise, outside our warning channel.
+        warnings.simplefilter("ignore")
+        for raw_calendar in split.calendars:
+            zone, zone_from_file = _calendar_zone(raw_calendar, path, settings, warn)
+            context = _Context(path, calendar_id, zone, zone_from_file, emails, window, warn)
+            busy.extend(_load_calendar_block(raw_calendar, context))
+    busy.sort(key=lambda interval: (interval.start, interval.end))
+    return busy
+
+
+def load_account(
+    store: Store,
+    sub: str,
+    calendar_ids: tuple[str, ...] | list[str],
+    window: Interval,
+    warn: Warn,
+) -> tuple[BusyInterval, ...]:
+    """The busy intervals of the given calendars of one account (every file of each), read
+    with the account's settings, sorted by start, end, then calendar_id."""
+    settings = store.settings(sub)
+    busy: list[BusyInterval] = []
+    for calendar_id in calendar_ids:
+        for path in store.calendar_files(sub, calendar_id):
+            busy.extend(
+                load_calendar(
+                    path, calendar_id=calendar_id, settings=settings, window=window, warn=warn
+                )
+            )
+    busy.sort(key=lambda interval: (interval.start, interval.end, interval.calendar_id))
+    return tuple(busy)
+
+
+# --- one VCALENDAR block ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    path: Path
+    calendar_id: str
+    zone: tzinfo  # where floating times, dates and unknown TZIDs are read
+    zone_from_file: bool  # a usable X-WR-TIMEZONE: normalise the file as x-wr-timezone does
+    emails: frozenset[str]
+    window: Interval
+    warn: Warn
+
+    def skip(self, raw: RawComponent, reason: str, line_number: int | None = None) -> None:
+        uid = raw.uid
+        who = f"UID {uid}" if uid else "no UID"
+        where = line_number if line_number is not None else raw.line_number
+        self.warn(f"{self.path}: line {where}: skipped {raw.name} ({who}): {reason}")
+
+
+@dataclass
+class _Event:
+    """A parsed VEVENT and what the series logic needs to know of it."""
+
+    raw: RawComponent
+    component: Any  # icalendar.Event
+    uid: str | None
+    is_override: bool
+    sequence: int
+    event_id: str | None
+
+
+def _calendar_zone(
+    raw: RawCalendar, path: Path, settings: AccountSettings, warn: Warn
+) -> tuple[tzinfo, bool]:
+    """The calendar's zone: a usable X-WR-TIMEZONE, else the account's tzid, else UTC."""
+    for line in raw.properties:
+        if line.name != "X-WR-TIMEZONE":
+            continue
+        name = line.value.strip()
+        zone = _zone_by_name(name)
+        if zone is not None:
+            return zone, True
+        warn(f"{path}: line {line.line_number}: X-WR-TIMEZONE {name!r} is not a known zone: ignored")
+        break
+    if settings.tzid and timeutil.is_zone(settings.tzid):
+        return timeutil.get_zone(settings.tzid), False
+    return UTC, False
+
+
+def _zone_by_name(name: str) -> ZoneInfo | None:
+    """An IANA zone, or the IANA zone of a Windows zone name (as icalendar maps them)."""
+    if timeutil.is_zone(name):
+        return timeutil.get_zone(name)
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    olson = WINDOWS_TO_OLSON.get(name)
+    if isinstance(olson, str) and timeutil.is_zone(olson):
+        return timeutil.get_zone(olson)
+    return None
+
+
+def _load_calendar_block(raw_calendar: RawCalendar, context: _Context) -> list[BusyInterval]:
+    custom_zones = _custom_zones(raw_calendar, context)
+    events: list[_Event] = []
+    busy: list[BusyInterval] = []
+    for raw in raw_calendar.components:
+        if raw.name == "VEVENT":
+            event = _parse_event(raw, custom_zones, context)
+            if event is not None:
+                events.append(event)
+        elif raw.name == "VFREEBUSY":
+            busy.extend(_load_freebusy(raw, context))
+    busy.extend(_expand_events(events, context))
+    return busy
+
+
+def _parse_component(raw: RawComponent, context: _Context) -> Any | None:
+    """The component parsed by icalendar, or None (with a warning) when it is unusable."""
+    import icalendar
+
+    if raw.problem is not None:
+        context.skip(raw, raw.problem)
+        return None
+    try:
+        component = icalendar.Component.from_ical(raw.to_bytes())
+    except Exception as error:  # icalendar raises many types on bad input
+        context.skip(raw, f"does not parse: {error}", _first_bad_line(raw))
+        return None
+    errors = getattr(component, "errors", [])
+    if errors:
+        name, message = errors[0]
+        line_number = _line_of_property(raw, name) if name else _first_bad_line(raw)
+        context.skip(raw, f"bad {name or 'content line'}: {message}", line_number)
+        return None
+    return component
+
+
+def _line_of_property(raw: RawComponent, name: str) -> int | None:
+    for line in raw.lines:
+        if line.name == name.upper():
+            return line.line_number
+    return None
+
+
+def _first_bad_line(raw: RawComponent) -> int | None:
+    """The first line icalendar cannot split into name, parameters and value."""
+    from icalendar.parser import Contentline
+
+    for line in raw.lines:
+        try:
+            Contentline(line.text).parts()
+        except Exception:
+            return line.line_number
+    return None
+
+
+def _custom_zones(raw_calendar: RawCalendar, context: _Context) -> dict[str, tzinfo]:
+    """This block's VTIMEZONE definitions of TZIDs that are not known zone names."""
+    from icalendar.timezone import tzp
+
+    zones: dict[str, tzinfo] = {}
+    for raw in raw_calendar.components:
+        if raw.name != "VTIMEZONE":
+            continue
+        component = _parse_component(raw, context)
+        if component is None:
+            continue
+        try:
+            tzid = str(component["TZID"])
+            if isinstance(tzp.timezone(tzid), ZoneInfo):
+                continue  # an IANA or Windows name: icalendar resolves it to the real zone
+            zones[tzid] = tzp.create_timezone(component)
+        except Exception as error:
+            context.skip(raw, f"time zone cannot be used: {error}")
+    return zones
+
+
+# --- VEVENT ----------------------------------------------------------------------------
+
+
+def _parse_event(
+    raw: RawComponent, custom_zones: dict[str, tzinfo], context: _Context
+) -> _Event | None:
+    component = _parse_component(raw, context)
+    if component is None:
+        return None
+    try:
+        problem = _rezone(component, raw, custom_zones, context)
+        if problem is None:
+            problem = _check_event(component, context)
+    except Exception as error:
+        problem = f"bad value: {error}"
+    if problem is not None:
+        context.skip(raw, problem)
+        return None
+    uid = _text_value(component.get("UID"))
+    try:
+        sequence = int(str(_first(component.get("SEQUENCE")) or 0))
+    except ValueError:
+        sequence = 0
+    return _Event(
+        raw=raw,
+        component=component,
+        uid=uid,
+        is_override="RECURRENCE-ID" in component,
+        sequence=sequence,
+        event_id=_text_value(component.get(_EVENT_ID)),
+    )
+
+
+def _rezone(
+    component: Any, raw: RawComponent, custom_zones: dict[str, tzinfo], context: _Context
+) -> str | None:
+    """Attach each TZID to this file's definition; make unknown TZIDs floating, with a warning.
+
+    Returns a reason to skip the component, or None.
+    """
+    unknown: set[str] = set()
+    for name in _ZONED_PROPERTIES:
+        for prop in _as_list(component.get(name)):
+            params = getattr(prop, "params", None)
+            tzid = params.get("TZID") if params is not None else None
+            if not tzid:
+                continue
+            tzid = str(tzid)
+            zone = custom_zones.get(tzid) or custom_zones.get(tzid.strip("/"))
+            if zone is None:
+                resolved = _first_tzinfo(prop)
+                if resolved is None or isinstance(resolved, ZoneInfo | timezone):
+                    continue  # dates only, or a zone icalendar knows by name
+                unknown.add(tzid)
+            _replace_zone(prop, zone)
+    # A TZID icalendar could not resolve leaves a naive value: that is "unknown" too.
+    for name in _ZONED_PROPERTIES:
+        for prop in _as_list(component.get(name)):
+            params = getattr(prop, "params", None)
+            tzid = params.get("TZID") if params is not None else None
+            if tzid and str(tzid) not in custom_zones and _has_naive_datetime(prop):
+                unknown.add(str(tzid))
+    for tzid in sorted(unknown):
+        zone_name = getattr(context.zone, "key", None) or str(context.zone)
+        uid = raw.uid
+        who = f"UID {uid}" if uid else "no UID"
+        context.warn(
+            f"{context.path}: line {_line_of_property(raw, 'DTSTART') or raw.line_number}: "
+            f"{raw.name} ({who}): unknown TZID {tzid!r}: read in {zone_name}"
+        )
+    return None
+
+
+def _values(prop: Any) -> list[Any]:
+    """The raw ``.dt`` holders of a date-time property (one, or several for EXDATE/RDATE)."""
+    dts = getattr(prop, "dts", None)
+    if dts is not None:
+        return list(dts)
+    return [prop] if hasattr(prop, "dt") else []
+
+
+def _first_tzinfo(prop: Any) -> tzinfo | None:
+    for holder in _values(prop):
+        value = holder.dt
+        if isinstance(value, tuple):
+            value = value[0]
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.tzinfo
+    return None
+
+
+def _has_naive_datetime(prop: Any) -> bool:
+    for holder in _values(prop):
+        value = holder.dt
+        if isinstance(value, tuple):
+            value = value[0]
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return True
+    return False
+
+
+def _replace_zone(prop: Any, zone: tzinfo | None) -> None:
+    """Keep the written wall-clock times, in ``zone`` (None: floating)."""
+
+    def rezoned(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=zone)
+        if isinstance(value, tuple):
+            return tuple(rezoned(part) for part in value)
+        return value
+
+    for holder in _values(prop):
+        holder.dt = rezoned(holder.dt)
+
+
+def _check_event(component: Any, context: _Context) -> str | None:
+    """A reason the VEVENT cannot be used, or None."""
+    start_prop = component.get("DTSTART")
+    if start_prop is None:
+        return "no DTSTART"
+    if isinstance(start_prop, list):
+        return "two DTSTARTs"
+    start = _instant(start_prop.dt, context.zone)
+    end_prop = component.get("DTEND")
+    if isinstance(end_prop, list):
+        return "two DTENDs"
+    if end_prop is not None:
+        if _instant(end_prop.dt, context.zone) < start:
+            return "ends before it starts"
+    else:
+        duration = _first(component.get("DURATION"))
+        if duration is not None and isinstance(duration.dt, timedelta) and duration.dt < timedelta():
+            return "negative DURATION"
+    return None
+
+
+def _expand_events(events: list[_Event], context: _Context) -> list[BusyInterval]:
+    """Every occurrence of the file's events that overlaps the window, as busy intervals."""
+    series: dict[object, list[_Event]] = {}
+    for index, event in enumerate(events):
+        key: object = event.uid if event.uid is not None else index
+        series.setdefault(key, []).append(event)
+    chosen: dict[object, list[_Event]] = {key: _dedupe(members) for key, members in series.items()}
+
+    masters_event_id = {
+        key: next((e.event_id for e in members if not e.is_override), None)
+        for key, members in chosen.items()
+    }
+    try:
+        occurrences = list(_occurrences([e for m in chosen.values() for e in m], context))
+    except Exception:
+        # Some series does not expand: redo it one series at a time to find and skip it.
+        occurrences = []
+        for members in chosen.values():
+            try:
+                occurrences.extend(_occurrences(members, context))
+            except Exception as error:
+                master = next((e for e in members if not e.is_override), members[0])
+                context.skip(master.raw, f"recurrence does not expand: {error}")
+
+    busy: list[BusyInterval] = []
+    for occurrence in occurrences:
+        uid = _text_value(occurrence.get("UID"))
+        fallback_id = masters_event_id.get(uid) if uid is not None else None
+        interval = _occurrence_interval(occurrence, fallback_id, context)
+        if interval is not None:
+            busy.append(interval)
+    return busy
+
+
+def _dedupe(members: list[_Event]) -> list[_Event]:
+    """Of several masters with one UID keep the highest SEQUENCE, then the first in the file."""
+    masters = [e for e in members if not e.is_override]
+    if len(masters) <= 1:
+        return members
+    best = masters[0]
+    for candidate in masters[1:]:
+        if candidate.sequence > best.sequence:
+            best = candidate
+    return [e for e in members if e.is_override or e is best]
+
+
+def _occurrences(events: list[_Event], context: _Context) -> Iterator[Any]:
+    import icalendar
+    import recurring_ical_events
+    import x_wr_timezone
+
+    calendar = icalendar.Calendar()
+    for event in events:
+        calendar.add_component(event.component)
+    if context.zone_from_file:
+        calendar = x_wr_timezone.to_standard(calendar, timezone=context.zone)
+    window_start, window_end = context.window
+    low = timeutil.to_datetime(max(window_start - _EXPANSION_PADDING, _EARLIEST))
+    high = timeutil.to_datetime(min(window_end + _EXPANSION_PADDING, _LATEST))
+    if high <= low:
+        return iter(())
+    return iter(list(recurring_ical_events.of(calendar).between(low, high)))
+
+
+def _occurrence_interval(
+    occurrence: Any, master_event_id: str | None, context: _Context
+) -> BusyInterval | None:
+    transparency = _event_transparency(occurrence, context.emails)
+    if transparency is None:
+        return None
+    start_value = occurrence["DTSTART"].dt
+    end_prop = occurrence.get("DTEND")
+    end_value = end_prop.dt if end_prop is not None else start_value
+    start = _instant(start_value, context.zone)
+    end = _instant(end_value, context.zone)
+    window_start, window_end = context.window
+    if end <= start or end <= window_start or start >= window_end:
+        return None
+    own_event_id = _text_value(occurrence.get(_EVENT_ID))
+    return BusyInterval(
+        start=start,
+        end=end,
+        transparency=transparency,
+        calendar_id=context.calendar_id,
+        event_uid=_text_value(occurrence.get("UID")),
+        event_id=own_event_id if own_event_id is not None else master_event_id,
+        tags=_categories(occurrence),
+        summary=_text_value(occurrence.get("SUMMARY")),
+        private=_upper(occurrence.get("CLASS")) in ("PRIVATE", "CONFIDENTIAL"),
+    )
+
+
+def _event_transparency(occurrence: Any, emails: frozenset[str]) -> Transparency | None:
+    """SPEC 2's table, top to bottom: the first row that matches wins (None: not busy)."""
+    status = _upper(occurrence.get("STATUS"))
+    busy_status = _upper(occurrence.get(_CDO_BUSY_STATUS))
+    partstats = _account_partstats(occurrence, emails)
+    if status == "CANCELLED":
+        return None
+    if "DECLINED" in partstats:
+        return None
+    if _upper(occurrence.get("TRANSP")) == "TRANSPARENT" or busy_status == "FREE":
+        return None
+    if status == "TENTATIVE" or busy_status == "TENTATIVE" or "TENTATIVE" in partstats:
+        return Transparency.TENTATIVE
+    if busy_status == "OOF":
+        return Transparency.OUT_OF_OFFICE
+    if busy_status == "WORKINGELSEWHERE":
+        return Transparency.WORKING_ELSEWHERE
+    return Transparency.OPAQUE
+
+
+def _account_partstats(occurrence: Any, emails: frozenset[str]) -> set[str]:
+    """The PARTSTATs of the ATTENDEE lines that are the account's own addresses."""
+    if not emails:
+        return set()
+    partstats: set[str] = set()
+    for attendee in _as_list(occurrence.get("ATTENDEE")):
+        if _normalise_address(str(attendee)) in emails:
+            params = getattr(attendee, "params", {})
+            partstats.add(str(params.get("PARTSTAT", "NEEDS-ACTION")).strip().upper())
+    return partstats
+
+
+def _normalise_address(address: str) -> str:
+    address = address.strip().lower()
+    return address.removeprefix("mailto:").strip()
+
+
+def _categories(occurrence: Any) -> frozenset[str]:
+    tags: set[str] = set()
+    for prop in _as_list(occurrence.get("CATEGORIES")):
+        values = getattr(prop, "cats", None)
+        for value in values if values is not None else [prop]:
+            tag = str(value).strip()
+            if tag:
+                tags.add(tag)
+    return frozenset(tags)
+
+
+# --- VFREEBUSY -------------------------------------------------------------------------
+
+
+def _load_freebusy(raw: RawComponent, context: _Context) -> list[BusyInterval]:
+    component = _parse_component(raw, context)
+    if component is None:
+        return []
+    uid = _text_value(component.get("UID"))
+    window_start, window_end = context.window
+    busy: list[BusyInterval] = []
+    for period in _as_list(component.get("FREEBUSY")):
+        params = getattr(period, "params", {})
+        fbtype = str(params.get("FBTYPE", "BUSY")).strip().upper()
+        if fbtype == "FREE":
+            continue
+        transparency = (
+            Transparency.TENTATIVE if fbtype == "BUSY-TENTATIVE" else Transparency.OPAQUE
+        )
+        try:
+            start_value, end_or_length = period.dt
+            start = _instant(start_value, context.zone)
+            if isinstance(end_or_length, timedelta):
+                end = start + int(end_or_length.total_seconds())
+            else:
+                end = _instant(end_or_length, context.zone)
+        except Exception as error:
+            context.skip(raw, f"bad FREEBUSY period: {error}", _line_of_property(raw, "FREEBUSY"))
+            continue
+        if end < start:
+            line = _line_of_property(raw, "FREEBUSY")
+            context.warn(f"{context.path}: line {line}: FREEBUSY period ends before it starts")
+            continue
+        if end <= start or end <= window_start or start >= window_end:
+            continue
+        busy.append(
+            BusyInterval(
+                start=start,
+                end=end,
+                transparency=transparency,
+                calendar_id=context.calendar_id,
+                event_uid=uid,
+            )
+        )
+    return busy
+
+
+# --- values ----------------------------------------------------------------------------
+
+
+def _instant(value: object, zone: tzinfo) -> int:
+    """A DTSTART-like value as an instant: floating times and dates are read in ``zone``
+    (a date is that day's local midnight; a wall time that does not exist follows fold=0)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            value = value.replace(tzinfo=zone)
+        return timeutil.from_datetime(value)
+    if isinstance(value, date):
+        return timeutil.from_datetime(datetime.combine(value, time(), tzinfo=zone))
+    raise ValueError(f"not a date or date-time: {value!r}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _first(value: Any) -> Any:
+    values = _as_list(value)
+    return values[0] if values else None
+
+
+def _text_value(value: Any) -> str | None:
+    """A text property as ``str`` (the first when repeated); None when absent or empty."""
+    first = _first(value)
+    if first is None:
+        return None
+    text = str(first)
+    return text if text else None
+
+
+def _upper(value: Any) -> str:
+    first = _first(value)
+    return str(first).strip().upper() if first is not None else ""
+
+
+__all__ = ["LogicalLine", "load_account", "load_calendar", "read_calendar_text"]

@@ -64,7 +64,7 @@ def gap_between(previous: SequenceStep, following: SequenceStep) -> Gap:
 def calendar_buffer(step: SequenceStep) -> Buffer:
     """The buffer that widens the busy time of a step's members (a member's own plain
     buffer still overrides it): the minimums of the step's before and after bounds."""
-    return Buffer(before=step.buffer.before.minimum, after=step.buffer.after.minimum)
+    return Buffer(before=step.buffer.after.minimum, after=step.buffer.before.minimum)
 
 
 def step_candidates(
@@ -164,7 +164,7 @@ def _first_in_window(
     if position == len(sorted_starts):
         return None
     candidate = sorted_starts[position]
-    if maximum is not None and candidate >= previous_end + maximum:
+    if maximum is not None and candidate > previous_end + maximum:
         return None
     return candidate
 

@@ -49,7 +49,7 @@ def write_json(path: Path, body: Any) -> str:
 
 
 def test_seed_slots_example(sample_store: Path, sample_request: Path) -> None:
-    # Worked by hand in tests/README-samples: Alice and Bob share 13:45-17:30 on Thursday
+    # Worked by hand in samples/README.md: Alice and Bob share 13:45-17:30 on Thursday
     # (Bob is out of office in the morning) and 11:00-12:00 on Friday; the boardroom is free
     # on Thursday afternoon, only the lab on Friday.
     result = run(

@@ -1,0 +1,151 @@
+"""The engine: which calendars and rules each member uses, and loading each calendar once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cronoslot import engine, loader
+from cronoslot.models import (
+    AvailabilityRequest,
+    Constraint,
+    Group,
+    Member,
+    Period,
+)
+from cronoslot.store import Store
+from cronoslot.timeutil import parse_time
+
+T = parse_time
+
+
+def event(uid: str, start: str, end: str, extra: str = "") -> str:
+    return (
+        f"BEGIN:VEVENT\nUID:{uid}\nDTSTAMP:20270101T000000Z\n"
+        f"DTSTART:{start}\nDTEND:{end}\n{extra}END:VEVENT\n"
+    )
+
+
+def calendar(*events: str) -> str:
+    return (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n" + "".join(events) + "END:VCALENDAR\n"
+    )
+
+
+RULES = [
+    {
+        "availability_rule_id": "work_rule",
+        "tzid": "UTC",
+        "calendar_ids": ["work", "gone"],
+        "weekly_periods": [{"day": "thursday", "start_time": "09:00", "end_time": "17:00"}],
+    }
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    account = tmp_path / "acc_a"
+    account.mkdir()
+    (account / "work.ics").write_text(
+        calendar(event("w1", "20270422T100000Z", "20270422T110000Z", "CATEGORIES:Interview\n"))
+    )
+    (account / "personal.ics").write_text(
+        calendar(
+            event("p1", "20270422T130000Z", "20270422T140000Z"),
+            # Monday of the same ISO week, far outside the query: still counted.
+            event("p2", "20270419T080000Z", "20270419T083000Z", "CATEGORIES:Interview\n"),
+        )
+    )
+    (account / "availability_rules.json").write_text(json.dumps(RULES))
+    return Store(tmp_path)
+
+
+def request(*members: Member, **options: object) -> AvailabilityRequest:
+    return AvailabilityRequest(
+        participants=(Group(members=members, required=len(members)),),
+        required_duration=30 * 60,
+        query_periods=(Period(T("2027-04-22T08:00:00Z"), T("2027-04-22T18:00:00Z")),),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def periods(result: engine.AvailabilityResult) -> list[tuple[int, int]]:
+    return [(slot.start, slot.end) for slot in result.slots]
+
+
+def hours(*pairs: tuple[str, str]) -> list[tuple[int, int]]:
+    return [(T(f"2027-04-22T{a}:00Z"), T(f"2027-04-22T{b}:00Z")) for a, b in pairs]
+
+
+def test_all_calendars_without_managed_availability(store: Store) -> None:
+    result = engine.availability(request(Member("acc_a")), store, warn=lambda m: None)
+    assert periods(result) == hours(("08:00", "10:00"), ("11:00", "13:00"), ("14:00", "18:00"))
+
+
+def test_managed_availability_uses_the_rules_calendars_and_warns_of_missing_ones(
+    store: Store,
+) -> None:
+    warnings: list[str] = []
+    result = engine.availability(
+        request(Member("acc_a", managed_availability=True)), store, warn=warnings.append
+    )
+    # Only work.ics counts (the rule names it); the rule's hours narrow the day.
+    assert periods(result) == hours(("09:00", "10:00"), ("11:00", "17:00"))
+    assert any("gone" in warning for warning in warnings)
+
+
+def test_calendar_ids_win_over_rules(store: Store) -> None:
+    member = Member("acc_a", managed_availability=True, calendar_ids=("personal",))
+    result = engine.availability(request(member), store, warn=lambda m: None)
+    assert periods(result) == hours(("09:00", "13:00"), ("14:00", "17:00"))
+    nothing = Member("acc_a", calendar_ids=())
+    result = engine.availability(request(nothing), store, warn=lambda m: None)
+    assert periods(result) == hours(("08:00", "18:00"))
+
+
+def test_no_chosen_rules_means_no_availability(store: Store) -> None:
+    member = Member("acc_a", managed_availability=True, availability_rule_ids=())
+    assert engine.availability(request(member), store, warn=lambda m: None).slots == ()
+
+
+def test_constraint_counts_events_outside_the_query(store: Store) -> None:
+    limited = Member(
+        "acc_a",
+        availability_constraints=(Constraint("week", limit=2, tags=frozenset({"Interview"})),),
+    )
+    assert engine.availability(request(limited), store, warn=lambda m: None).slots == ()
+    loose = Member(
+        "acc_a",
+        availability_constraints=(Constraint("week", limit=3, tags=frozenset({"Interview"})),),
+    )
+    assert engine.availability(request(loose), store, warn=lambda m: None).slots != ()
+
+
+def test_each_calendar_is_loaded_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = loader.load_calendar
+
+    def counting(path: Path, **kwargs: object) -> list[loader.BusyInterval]:
+        calls.append(path.name)
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "load_calendar", counting)
+    twice = AvailabilityRequest(
+        participants=(
+            Group(members=(Member("acc_a"),), required=1),
+            Group(members=(Member("acc_a", ignore_tentative=True),), required=1),
+        ),
+        required_duration=1800,
+        query_periods=(Period(T("2027-04-22T08:00:00Z"), T("2027-04-22T18:00:00Z")),),
+    )
+    engine.availability(twice, store, warn=lambda m: None)
+    assert sorted(calls) == ["personal.ics", "work.ics"]
+
+
+def test_busy_lists_every_calendar_sorted(store: Store) -> None:
+    intervals = engine.busy(
+        store, "acc_a", T("2027-04-22T00:00:00Z"), T("2027-04-23T00:00:00Z"), warn=lambda m: None
+    )
+    assert [(b.event_uid, b.calendar_id) for b in intervals] == [("w1", "work"), ("p1", "personal")]
