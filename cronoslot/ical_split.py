@@ -160,10 +160,8 @@ def split_calendar_text(text: str) -> SplitResult:
             elif marker is not None and marker[0] == "BEGIN":
                 component = RawComponent(marker[1], [line])
                 stack = [marker[1]]
-            elif marker is not None:
-                calendar.properties.append(line)  # a stray END: harmless, ignored later
             else:
-                calendar.properties.append(line)
+                calendar.properties.append(line)  # a stray END here is harmless: ignored
             continue
 
         if marker is None:

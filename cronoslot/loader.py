@@ -26,12 +26,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from . import timeutil
 from .errors import CalendarDataError, Warn
-from .ical_split import LogicalLine, NotICalendar, RawCalendar, RawComponent, split_calendar_text
+from .ical_split import NotICalendar, RawCalendar, RawComponent, split_calendar_text
 from .intervals import Interval
 from .models import AccountSettings, BusyInterval, Transparency
 
@@ -176,7 +176,9 @@ def _calendar_zone(
         zone = _zone_by_name(name)
         if zone is not None:
             return zone, True
-        warn(f"{path}: line {line.line_number}: X-WR-TIMEZONE {name!r} is not a known zone: ignored")
+        warn(
+            f"{path}: line {line.line_number}: X-WR-TIMEZONE {name!r} is not a known zone: ignored"
+        )
         break
     if settings.tzid and timeutil.is_zone(settings.tzid):
         return timeutil.get_zone(settings.tzid), False
@@ -244,7 +246,7 @@ def _first_bad_line(raw: RawComponent) -> int | None:
 
     for line in raw.lines:
         try:
-            Contentline(line.text).parts()
+            cast(Any, Contentline)(line.text).parts()
         except Exception:
             return line.line_number
     return None
@@ -402,7 +404,11 @@ def _check_event(component: Any, context: _Context) -> str | None:
             return "ends before it starts"
     else:
         duration = _first(component.get("DURATION"))
-        if duration is not None and isinstance(duration.dt, timedelta) and duration.dt < timedelta():
+        if (
+            duration is not None
+            and isinstance(duration.dt, timedelta)
+            and duration.dt < timedelta()
+        ):
             return "negative DURATION"
     return None
 
@@ -562,9 +568,7 @@ def _load_freebusy(raw: RawComponent, context: _Context) -> list[BusyInterval]:
         fbtype = str(params.get("FBTYPE", "BUSY")).strip().upper()
         if fbtype == "FREE":
             continue
-        transparency = (
-            Transparency.TENTATIVE if fbtype == "BUSY-TENTATIVE" else Transparency.OPAQUE
-        )
+        transparency = Transparency.TENTATIVE if fbtype == "BUSY-TENTATIVE" else Transparency.OPAQUE
         try:
             start_value, end_or_length = period.dt
             start = _instant(start_value, context.zone)
@@ -635,4 +639,4 @@ def _upper(value: Any) -> str:
     return str(first).strip().upper() if first is not None else ""
 
 
-__all__ = ["LogicalLine", "load_account", "load_calendar", "read_calendar_text"]
+__all__ = ["load_account", "load_calendar", "read_calendar_text"]

@@ -64,7 +64,7 @@ def gap_between(previous: SequenceStep, following: SequenceStep) -> Gap:
 def calendar_buffer(step: SequenceStep) -> Buffer:
     """The buffer that widens the busy time of a step's members (a member's own plain
     buffer still overrides it): the minimums of the step's before and after bounds."""
-    return Buffer(before=step.buffer.after.minimum, after=step.buffer.before.minimum)
+    return Buffer(before=step.buffer.before.minimum, after=step.buffer.after.minimum)
 
 
 def step_candidates(

@@ -567,12 +567,22 @@ def sequence_problems(
     minutes = st.sampled_from([0, 5, 15, 30])
     steps = []
     for index in range(draw(st.integers(2, 3))):
-        chosen = draw(st.lists(st.sampled_from(subs), min_size=1, max_size=3, unique=True))
+        chosen = draw(st.lists(st.sampled_from(subs), min_size=1, max_size=4, unique=True))
         own = {
             sub: Buffer(before=draw(minutes) * MINUTE, after=draw(minutes) * MINUTE)
             for sub in chosen
             if draw(st.booleans())
         }
+        # One group, or two groups splitting the chosen subs (k-of-n in each).
+        cut = draw(st.integers(0, len(chosen) - 1))
+        member_lists = [chosen[:cut], chosen[cut:]] if cut else [chosen]
+        groups = tuple(
+            Group(
+                members=tuple(Member(sub=sub, buffer=own.get(sub)) for sub in names),
+                required=draw(st.integers(1, len(names))),
+            )
+            for names in member_lists
+        )
 
         def gap_bound() -> GapBound:
             minimum = draw(minutes) * MINUTE
@@ -582,12 +592,7 @@ def sequence_problems(
         steps.append(
             SequenceStep(
                 sequence_id=f"s{index}",
-                participants=(
-                    Group(
-                        members=tuple(Member(sub=sub, buffer=own.get(sub)) for sub in chosen),
-                        required=draw(st.integers(1, len(chosen))),
-                    ),
-                ),
+                participants=groups,
                 required_duration=draw(st.sampled_from([15, 30, 45, 60])) * MINUTE,
                 ordinal=draw(st.one_of(st.none(), st.integers(0, 2))),
                 start_interval=draw(st.sampled_from([15, 30])) * MINUTE,
