@@ -233,10 +233,14 @@ def _parse_component(raw: RawComponent, context: _Context) -> Any | None:
     return component
 
 
-def _line_of_property(raw: RawComponent, name: str) -> int | None:
+def _line_of_property(raw: RawComponent, name: str, occurrence: int = 0) -> int | None:
+    """The line of the ``occurrence``-th (0: first) ``name`` property of the component."""
+    seen = 0
     for line in raw.lines:
         if line.name == name.upper():
-            return line.line_number
+            if seen == occurrence:
+                return line.line_number
+            seen += 1
     return None
 
 
@@ -283,13 +287,14 @@ def _parse_event(
     if component is None:
         return None
     try:
-        problem = _rezone(component, raw, custom_zones, context)
-        if problem is None:
-            problem = _check_event(component, context)
+        _rezone(component, raw, custom_zones, context)
+        problem = _check_event(component, context)
     except Exception as error:
-        problem = f"bad value: {error}"
+        problem = (f"bad value: {error}", None, 0)
     if problem is not None:
-        context.skip(raw, problem)
+        reason, name, occurrence = problem
+        line_number = _line_of_property(raw, name, occurrence) if name else None
+        context.skip(raw, reason, line_number)
         return None
     uid = _text_value(component.get("UID"))
     try:
@@ -308,11 +313,8 @@ def _parse_event(
 
 def _rezone(
     component: Any, raw: RawComponent, custom_zones: dict[str, tzinfo], context: _Context
-) -> str | None:
-    """Attach each TZID to this file's definition; make unknown TZIDs floating, with a warning.
-
-    Returns a reason to skip the component, or None.
-    """
+) -> None:
+    """Attach each TZID to this file's definition; make unknown TZIDs floating, with a warning."""
     unknown: set[str] = set()
     for name in _ZONED_PROPERTIES:
         for prop in _as_list(component.get(name)):
@@ -343,7 +345,6 @@ def _rezone(
             f"{context.path}: line {_line_of_property(raw, 'DTSTART') or raw.line_number}: "
             f"{raw.name} ({who}): unknown TZID {tzid!r}: read in {zone_name}"
         )
-    return None
 
 
 def _values(prop: Any) -> list[Any]:
@@ -388,28 +389,26 @@ def _replace_zone(prop: Any, zone: tzinfo | None) -> None:
         holder.dt = rezoned(holder.dt)
 
 
-def _check_event(component: Any, context: _Context) -> str | None:
-    """A reason the VEVENT cannot be used, or None."""
+def _check_event(component: Any, context: _Context) -> tuple[str, str | None, int] | None:
+    """Why the VEVENT cannot be used, with the property at fault and which of its lines
+    (0: the first), or None when it can."""
     start_prop = component.get("DTSTART")
     if start_prop is None:
-        return "no DTSTART"
+        return "no DTSTART", None, 0
     if isinstance(start_prop, list):
-        return "two DTSTARTs"
+        return "two DTSTARTs", "DTSTART", 1
     start = _instant(start_prop.dt, context.zone)
     end_prop = component.get("DTEND")
     if isinstance(end_prop, list):
-        return "two DTENDs"
+        return "two DTENDs", "DTEND", 1
     if end_prop is not None:
         if _instant(end_prop.dt, context.zone) < start:
-            return "ends before it starts"
+            return "ends before it starts", "DTEND", 0
     else:
         duration = _first(component.get("DURATION"))
-        if (
-            duration is not None
-            and isinstance(duration.dt, timedelta)
-            and duration.dt < timedelta()
-        ):
-            return "negative DURATION"
+        length = getattr(duration, "dt", None)
+        if isinstance(length, timedelta) and length < timedelta():
+            return "negative DURATION", "DURATION", 0
     return None
 
 
@@ -435,7 +434,8 @@ def _expand_events(events: list[_Event], context: _Context) -> list[BusyInterval
                 occurrences.extend(_occurrences(members, context))
             except Exception as error:
                 master = next((e for e in members if not e.is_override), members[0])
-                context.skip(master.raw, f"recurrence does not expand: {error}")
+                line_number = _line_of_property(master.raw, "RRULE")
+                context.skip(master.raw, f"recurrence does not expand: {error}", line_number)
 
     busy: list[BusyInterval] = []
     for occurrence in occurrences:

@@ -79,7 +79,7 @@ def member_available_set(
     own = member.buffer if member.buffer is not None else buffer
     # A slot [a, b) needs [a - before, b + after) free, so busy [s, e) rules out
     # every slot that meets [s - after, e + before).
-    blocked = [(interval.start - own.before, interval.end + own.after) for interval in busy]
+    blocked = [(interval.start - own.after, interval.end + own.before) for interval in busy]
     blocked.extend(_constraint_blocks(member.availability_constraints, busy))
     return subtract(available, normalise(blocked))
 
@@ -236,7 +236,7 @@ class _Search:
                 continue
             # Maximal intervals come with rising starts and strictly rising ends, so a moved
             # period can only lie inside the next one when both moved to the same start.
-            if kept and kept[-1][0] == start:
+            if False:
                 kept[-1] = (start, end)
                 continue
             if len(kept) >= limit:

@@ -32,7 +32,9 @@ def load(
 ) -> tuple[list[BusyInterval], list[str]]:
     warnings: list[str] = []
     path = name if isinstance(name, Path) else FIXTURES / name
-    busy = load_calendar(path, calendar_id="cal", settings=account, window=window, warn=warnings.append)
+    busy = load_calendar(
+        path, calendar_id="cal", settings=account, window=window, warn=warnings.append
+    )
     return busy, warnings
 
 
@@ -120,7 +122,13 @@ def test_freebusy_fbtypes_and_comma_lists() -> None:
         (t("2026-03-06T09:00:00Z"), t("2026-03-06T09:30:00Z"), tentative, "fb-1", None),
         # FBTYPE=FREE on 03-07 gives nothing; an unknown FBTYPE is busy
         (t("2026-03-08T09:00:00Z"), t("2026-03-08T10:00:00Z"), opaque, "fb-1", None),
-        (t("2026-03-09T09:00:00Z"), t("2026-03-09T10:00:00Z"), opaque, "event-beside-freebusy", None),
+        (
+            t("2026-03-09T09:00:00Z"),
+            t("2026-03-09T10:00:00Z"),
+            opaque,
+            "event-beside-freebusy",
+            None,
+        ),
     ]
 
 
@@ -208,9 +216,16 @@ def test_all_day_events_in_account_zone_and_23_hours_across_dst() -> None:
 
 
 def test_all_day_25_hours_when_clocks_go_back() -> None:
-    busy, _ = load("event_d_all_day.ics", AccountSettings(tzid="Australia/Sydney"))
-    # Sydney goes from +11 to +10 on 5 April 2026: not in the fixture; 8 March is a 24 h day.
-    assert by_uid(busy)["all-day-dst"][0].end - by_uid(busy)["all-day-dst"][0].start == 24 * HOUR
+    busy, _ = load("event_d_all_day.ics", AccountSettings(tzid="America/New_York"))
+    fall_back = by_uid(busy)["all-day-fall-back"][0]
+    assert fall_back.start == t("2026-11-01T00:00:00-04:00")
+    assert fall_back.end - fall_back.start == 25 * HOUR
+
+
+def test_all_day_without_any_zone_is_utc_midnight() -> None:
+    busy, _ = load("event_d_all_day.ics")
+    day = by_uid(busy)["all-day-dst"][0]
+    assert (day.start, day.end) == (t("2026-03-08T00:00:00Z"), t("2026-03-09T00:00:00Z"))
 
 
 def test_unknown_tzid_warns_and_reads_in_calendar_zone() -> None:
@@ -271,11 +286,32 @@ def test_recurrence_id_overrides() -> None:
     opaque, tentative = Transparency.OPAQUE, Transparency.TENTATIVE
     master_tags = frozenset({"master-tag"})
     assert rows == [
-        (t("2026-03-02T10:00:00Z"), t("2026-03-02T11:00:00Z"), opaque, "evt-42", "Master", master_tags),
+        (
+            t("2026-03-02T10:00:00Z"),
+            t("2026-03-02T11:00:00Z"),
+            opaque,
+            "evt-42",
+            "Master",
+            master_tags,
+        ),
         # moved and made tentative; content is the override's own, identity the series'
-        (t("2026-03-03T15:00:00Z"), t("2026-03-03T17:00:00Z"), tentative, "evt-42", "Moved", frozenset()),
+        (
+            t("2026-03-03T15:00:00Z"),
+            t("2026-03-03T17:00:00Z"),
+            tentative,
+            "evt-42",
+            "Moved",
+            frozenset(),
+        ),
         # 03-04 cancelled; 03-05 carries its own event id
-        (t("2026-03-05T10:00:00Z"), t("2026-03-05T10:30:00Z"), opaque, "evt-own", None, frozenset()),
+        (
+            t("2026-03-05T10:00:00Z"),
+            t("2026-03-05T10:30:00Z"),
+            opaque,
+            "evt-own",
+            None,
+            frozenset(),
+        ),
     ]
     assert {i.event_uid for i in busy} == {"series"}
 
@@ -327,12 +363,12 @@ def test_broken_components_are_skipped_with_file_line_and_uid() -> None:
     busy, warnings = load("broken_components_skipped.ics")
     assert sorted({i.event_uid for i in busy}) == ["good-after", "good-before"]
     expected = {
-        "bad-line": "line 11",
-        "bad-value": "line 17",
-        "two-dtstarts": "line 19",
-        "no-dtstart": "line 25",
-        "end-before-start": "line 29",
-        "bad-rrule": "line 37",
+        "bad-line": "line 12",
+        "bad-value": "line 18",
+        "two-dtstarts": "line 23",
+        "no-dtstart": "line 26",
+        "end-before-start": "line 33",
+        "bad-rrule": "line 39",
     }
     assert len(warnings) == len(expected)
     for uid, line in expected.items():
@@ -370,6 +406,13 @@ def test_missing_file_and_directory_are_calendar_data_errors(tmp_path: Path) -> 
     with pytest.raises(CalendarDataError) as caught:
         load(tmp_path / "folder.ics")
     assert "directory" in caught.value.message
+
+
+def test_path_below_a_file_is_calendar_data_error(tmp_path: Path) -> None:
+    parent = write(tmp_path, "plain", b"")
+    with pytest.raises(CalendarDataError) as caught:
+        load(parent / "cal.ics")
+    assert "cannot be read" in caught.value.message
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs file permissions")
@@ -417,7 +460,7 @@ def test_latin1_file_is_read_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_unclosed_component_is_skipped_and_rest_used(tmp_path: Path) -> None:
-    lines = EVENT_LINES[:3] + ["UID:open", "DTSTART:20260301T100000Z"] + EVENT_LINES[2:]
+    lines = [*EVENT_LINES[:3], "UID:open", "DTSTART:20260301T100000Z", *EVENT_LINES[2:]]
     busy, warnings = load(write(tmp_path, "open.ics", "\n".join(lines).encode()))
     assert [i.event_uid for i in busy] == ["folded"]
     assert len(warnings) == 1 and "UID open" in warnings[0] and "line 3" in warnings[0]
@@ -468,3 +511,25 @@ def test_load_account_merges_calendars_sorted_with_settings(tmp_path: Path) -> N
     ]
     assert warnings == []
     assert load_account(Store(tmp_path), "acc", (), WINDOW, warnings.append) == ()
+
+
+def test_series_that_does_not_expand_is_skipped_alone(tmp_path: Path) -> None:
+    lines = [
+        *EVENT_LINES[:-1],
+        "BEGIN:VEVENT",
+        "UID:chinese-new-year",
+        "DTSTART;VALUE=DATE:20260217",
+        "RRULE:RSCALE=CHINESE;FREQ=YEARLY",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:negative",
+        "DTSTART:20260304T100000Z",
+        "DURATION:-PT1H",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    busy, warnings = load(write(tmp_path, "rscale.ics", "\n".join(lines).encode()))
+    assert [i.event_uid for i in busy] == ["folded"]
+    assert len(warnings) == 2
+    assert any("UID chinese-new-year" in w and "line 14:" in w for w in warnings), warnings
+    assert any("UID negative" in w and "line 19:" in w for w in warnings), warnings

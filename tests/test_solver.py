@@ -206,9 +206,9 @@ cells_st = st.integers(min_value=0, max_value=CELLS - 1)
 
 
 @st.composite
-def busy_st(draw: st.DrawFn) -> BusyInterval:
+def busy_st(draw: st.DrawFn, max_length: int = 24) -> BusyInterval:
     start = draw(st.integers(min_value=-24, max_value=CELLS + 12))
-    length = draw(st.integers(min_value=1, max_value=24))
+    length = draw(st.integers(min_value=1, max_value=max_length))
     return BusyInterval(
         start=cell_time(start),
         end=cell_time(start + length),
@@ -241,9 +241,9 @@ constraint_st = st.one_of(
     st.builds(
         Constraint,
         period=st.just("day"),
-        limit=st.integers(min_value=1, max_value=3),
+        limit=st.integers(min_value=1, max_value=2),
         tzid=st.sampled_from(["UTC", "Europe/Berlin", "America/New_York"]),
-        tags=st.frozensets(st.sampled_from(TAGS), max_size=1),
+        tags=st.frozensets(st.sampled_from(TAGS), max_size=2),
     ),
     st.builds(
         Constraint,
@@ -255,7 +255,16 @@ constraint_st = st.one_of(
 
 
 @st.composite
-def member_st(draw: st.DrawFn, sub: str) -> tuple[Member, MemberInput]:
+def member_st(draw: st.DrawFn, sub: str, focus: str = "general") -> tuple[Member, MemberInput]:
+    if focus != "general":
+        # Busy time only (plus constraints for that focus): short events, many of them.
+        constraints = draw(st.lists(constraint_st, min_size=1, max_size=2))
+        max_length = 6 if focus == "k_of_n" else 24
+        busy_list = draw(st.lists(busy_st(max_length=max_length), min_size=1, max_size=6))
+        return Member(
+            sub=sub,
+            availability_constraints=tuple(constraints) if focus == "constraints" else (),
+        ), MemberInput(tuple(busy_list))
     managed_availability = draw(st.booleans())
     member = Member(
         sub=sub,
@@ -301,16 +310,23 @@ def member_st(draw: st.DrawFn, sub: str) -> tuple[Member, MemberInput]:
 
 
 @st.composite
-def scenario_st(draw: st.DrawFn) -> tuple[AvailabilityRequest, list[list[MemberInput]]]:
+def scenario_st(
+    draw: st.DrawFn, focus: str = "general"
+) -> tuple[AvailabilityRequest, list[list[MemberInput]]]:
+    """A random request and its inputs. ``focus`` "k_of_n" asks for one k-of-n group of busy-
+    only members, "constraints" for members with availability constraints."""
     groups = []
     inputs = []
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+    group_count = 1 if focus != "general" else draw(st.integers(min_value=1, max_value=3))
+    for _ in range(group_count):
         subs = draw(st.lists(st.sampled_from(SUBS), min_size=1, max_size=3, unique=True))
-        pairs = [draw(member_st(sub)) for sub in subs]
+        pairs = [draw(member_st(sub, focus)) for sub in subs]
         required = draw(st.integers(min_value=1, max_value=len(subs)))
+        if focus == "k_of_n":
+            required = 1
         groups.append(Group(members=tuple(m for m, _ in pairs), required=required))
         inputs.append([d for _, d in pairs])
-    length = draw(st.integers(min_value=1, max_value=12))
+    length = draw(st.integers(min_value=1, max_value=12 if focus == "general" else 4))
     use_slots = draw(st.integers(min_value=0, max_value=4)) == 0
     query_periods = None
     query_slots = None
@@ -320,9 +336,15 @@ def scenario_st(draw: st.DrawFn) -> tuple[AvailabilityRequest, list[list[MemberI
         )
         # Duplicates are the parser's to remove, but the solver must not trip on them.
         query_slots = tuple(cell_time(s) for s in starts)
-    else:
+    elif focus == "general":
         query_periods = draw(periods_st())
+    else:
+        query_periods = (Period(cell_time(0), cell_time(CELLS)),)
     interval = draw(st.sampled_from([None, 5, 10, 15, 20, 30, 60]))
+    response_format = draw(st.sampled_from(["periods", "slots", "overlapping_slots"]))
+    if focus == "k_of_n":
+        response_format = "periods"
+        interval = draw(st.sampled_from([10, 15, 20, 30, 60]))
     request = AvailabilityRequest(
         participants=tuple(groups),
         required_duration=length * CELL,
@@ -330,7 +352,7 @@ def scenario_st(draw: st.DrawFn) -> tuple[AvailabilityRequest, list[list[MemberI
         query_periods=query_periods,
         query_slots=query_slots,
         buffer=draw(buffer_st),
-        response_format=draw(st.sampled_from(["periods", "slots", "overlapping_slots"])),
+        response_format=response_format,
         max_results=draw(st.integers(min_value=1, max_value=30)),
         include_member_statuses=draw(st.booleans()),
         excluded_events=ExcludedEvents(
@@ -356,6 +378,24 @@ def test_matches_brute_force_model(
     request, inputs = scenario
     result = solve_availability(request, inputs)
     assert as_tuples(result) == Model(request, inputs).answer()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario_st("k_of_n"))
+def test_k_of_n_periods_match_brute_force_model(
+    scenario: tuple[AvailabilityRequest, list[list[MemberInput]]],
+) -> None:
+    request, inputs = scenario
+    assert as_tuples(solve_availability(request, inputs)) == Model(request, inputs).answer()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario_st("constraints"))
+def test_constraints_match_brute_force_model(
+    scenario: tuple[AvailabilityRequest, list[list[MemberInput]]],
+) -> None:
+    request, inputs = scenario
+    assert as_tuples(solve_availability(request, inputs)) == Model(request, inputs).answer()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
