@@ -64,6 +64,9 @@ class _Loader:
 
     def member_input(self, member: Member) -> MemberInput:
         sub = member.sub
+        # Read even when no calendar needs it: a malformed account.json of an account the
+        # query uses is an error (SPEC 1), not something to notice only some of the time.
+        self.store.settings(sub)
         all_calendars = self.store.calendar_ids(sub)
         rules = self.store.availability_rules(sub) if member.managed_availability else ()
         if member.availability_rule_ids is not None:

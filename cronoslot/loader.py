@@ -269,8 +269,8 @@ def _custom_zones(raw_calendar: RawCalendar, context: _Context) -> dict[str, tzi
             continue
         try:
             tzid = str(component["TZID"])
-            if isinstance(tzp.timezone(tzid), ZoneInfo):
-                continue  # an IANA or Windows name: icalendar resolves it to the real zone
+            if _zone_by_name(tzid) is not None:
+                continue  # an IANA or Windows name: the real zone is used
             zones[tzid] = tzp.create_timezone(component)
         except Exception as error:
             context.skip(raw, f"time zone cannot be used: {error}")
@@ -324,6 +324,10 @@ def _rezone(
                 continue
             tzid = str(tzid)
             zone = custom_zones.get(tzid) or custom_zones.get(tzid.strip("/"))
+            if zone is None:
+                # Resolve known names ourselves: icalendar's process-wide zone cache may hold
+                # another file's custom definition under a Windows or IANA name.
+                zone = _zone_by_name(tzid)
             if zone is None:
                 resolved = _first_tzinfo(prop)
                 if resolved is None or isinstance(resolved, ZoneInfo | timezone):

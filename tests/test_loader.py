@@ -533,3 +533,32 @@ def test_series_that_does_not_expand_is_skipped_alone(tmp_path: Path) -> None:
     assert len(warnings) == 2
     assert any("UID chinese-new-year" in w and "line 14:" in w for w in warnings), warnings
     assert any("UID negative" in w and "line 19:" in w for w in warnings), warnings
+
+
+CUSTOM_WINDOWS_NAMED_ZONE = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//cronoslot tests//EN
+BEGIN:VTIMEZONE
+TZID:W. Europe Standard Time
+BEGIN:STANDARD
+DTSTART:16010101T000000
+TZOFFSETFROM:+0500
+TZOFFSETTO:+0500
+END:STANDARD
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:custom-windows
+DTSTART;TZID=W. Europe Standard Time:20260304T090000
+DTEND;TZID=W. Europe Standard Time:20260304T100000
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_another_files_definition_of_a_known_name_does_not_leak(tmp_path: Path) -> None:
+    # icalendar caches VTIMEZONEs process-wide; a file that (oddly) defines a Windows name
+    # must not change how the next file reads that name.
+    load(write(tmp_path, "odd.ics", CUSTOM_WINDOWS_NAMED_ZONE))
+    busy, warnings = load("event_dt_unknown_tzid.ics", AccountSettings(tzid="Europe/Lisbon"))
+    assert len(warnings) == 1
+    assert by_uid(busy)["windows-tzid"][0].start == t("2026-03-04T09:00:00+01:00")
