@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 Warn = Callable[[str], None]
