@@ -14,6 +14,8 @@ from cronoslot import __version__
 from cronoslot import cli as cli_module
 from cronoslot.cli import cli
 
+from .conftest import SAMPLES as SAMPLES_DIR
+
 NOW = "2027-04-01T00:00:00Z"
 ALICE = "acc_5ba21743f408617d1269ea1e"
 BOB = "acc_64b17d868090ea21640c914c"
@@ -361,3 +363,72 @@ def test_malformed_account_json_is_exit_3(tmp_path: Path) -> None:
     result = run("availability", request, "--calendars", str(store), "--now", NOW)
     assert result.exit_code == 3, result.output
     assert "account.json" in result.stderr
+
+
+# --- sequence -------------------------------------------------------------------------------
+
+
+def step(sequence_id: str, start: str, end: str, *subs: str) -> dict[str, Any]:
+    return {"sequence_id": sequence_id, **slot(start, end, *subs)}
+
+
+def test_interview_loop_sample(sample_store: Path, sample_request: Path) -> None:
+    # Worked by hand in samples/README.md: Thursday fails (the lab is closed all day), so the
+    # loop runs on Friday; Bob's second step waits until 11:30 because Alice's dentist visit
+    # (plus the 15-minute calendar buffer) pushes step 3 to 13:15.
+    result = run(
+        "sequence",
+        str(sample_request / "interview-loop.json"),
+        "--calendars",
+        str(sample_store),
+        "--now",
+        NOW,
+    )
+    body = answer(result)
+    assert len(body["sequences"]) == 5
+    assert body["sequences"][0] == {
+        "sequence": [
+            step("interview_1", "2027-04-23T10:00:00Z", "2027-04-23T10:45:00Z", ALICE),
+            step("interview_2", "2027-04-23T11:30:00Z", "2027-04-23T12:15:00Z", BOB),
+            step("interview_3", "2027-04-23T13:15:00Z", "2027-04-23T14:00:00Z", ALICE, BOARDROOM),
+            step("interview_4", "2027-04-23T14:15:00Z", "2027-04-23T15:00:00Z", BOB, LAB),
+        ]
+    }
+    firsts = [option["sequence"][0]["start"] for option in body["sequences"]]
+    assert firsts == sorted(firsts) and len(set(firsts)) == 5
+
+
+def test_sequence_table_and_infeasible_answer(
+    sample_store: Path, sample_request: Path, tmp_path: Path
+) -> None:
+    table = run(
+        "sequence",
+        str(sample_request / "interview-loop.json"),
+        "--calendars",
+        str(sample_store),
+        "--now",
+        NOW,
+        "--format",
+        "table",
+        "--tz",
+        "Europe/London",
+    )
+    assert table.exit_code == 0, table.output
+    assert "Option 1" in table.stdout and "2027-04-23 11:00:00 BST" in table.stdout
+    request = json.loads((sample_request / "interview-loop.json").read_text())
+    request["query_periods"] = [{"start": "2027-04-22T09:00:00Z", "end": "2027-04-22T18:00:00Z"}]
+    path = write_json(tmp_path / "thursday.json", request)
+    empty = run("sequence", path, "--calendars", str(sample_store), "--now", NOW)
+    assert answer(empty) == {"sequences": []}
+
+
+def test_sequence_validation_errors_are_exit_1(sample_store: Path, tmp_path: Path) -> None:
+    request = json.loads((SAMPLES_DIR / "requests" / "interview-loop.json").read_text())
+    request["sequence"][1]["sequence_id"] = "interview_1"
+    request["sequence"][2]["buffer"] = {
+        "before": {"minimum": {"minutes": 30}, "maximum": {"minutes": 10}}
+    }
+    path = write_json(tmp_path / "bad.json", request)
+    body = error_body(run("sequence", path, "--calendars", str(sample_store), "--now", NOW))
+    assert body["errors"]["sequence[1].sequence_id"][0]["key"] == "errors.duplicate"
+    assert body["errors"]["sequence[2].buffer.before.maximum"][0]["key"] == "errors.invalid_value"
