@@ -68,7 +68,8 @@ def subtract(base: Sequence[Interval], removed: Sequence[Interval]) -> list[Inte
 
 def widen(intervals: Iterable[Interval], before: int, after: int) -> list[Interval]:
     """Each interval ``[s, e)`` grown to ``[s - before, e + after)``, normalised."""
-    return normalise((start - before, end + after) for start, end in intervals)
+    # An empty interval blocks nothing, so it must not grow into a real one.
+    return normalise((start - before, end + after) for start, end in intervals if end > start)
 
 
 def component_end(intervals: Sequence[Interval], instant: int) -> int | None:

@@ -107,7 +107,6 @@ def solve_availability(
 ) -> AvailabilityResult:
     """Answer an availability request; ``inputs[g][m]`` belongs to member m of group g."""
     duration = request.required_duration
-    statuses = _member_statuses(request.participants, inputs)
     result_format: ResponseFormat = request.response_format
     query_slot_starts: list[int] | None = None
     if request.query_slots is not None:
@@ -120,7 +119,9 @@ def solve_availability(
         query_union = normalise(
             (period.start, period.end) for period in request.query_periods or ()
         )
-    member_statuses = statuses if request.include_member_statuses else None
+    member_statuses = (
+        _member_statuses(request.participants, inputs) if request.include_member_statuses else None
+    )
     if not query_union or duration <= 0:
         return AvailabilityResult(result_format, (), member_statuses)
 
@@ -236,7 +237,7 @@ class _Search:
                 continue
             # Maximal intervals come with rising starts and strictly rising ends, so a moved
             # period can only lie inside the next one when both moved to the same start.
-            if False:
+            if kept and kept[-1][0] == start:
                 kept[-1] = (start, end)
                 continue
             if len(kept) >= limit:

@@ -25,7 +25,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TIME_RE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})T(?P<hour>\d{2}):(?P<minute>\d{2})"
     r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"
-    r"(?P<zone>Z|[+-]\d{2}:\d{2})\Z"
+    r"(?P<zone>Z|[+-]\d{2}:\d{2})\Z",
+    re.ASCII,  # \d must not accept other scripts' digits
 )
 
 

@@ -29,6 +29,7 @@ from cronoslot.models import (
     MemberInput,
     MemberStatus,
     Period,
+    ResponseFormat,
     SyncStatus,
     Transparency,
 )
@@ -341,7 +342,8 @@ def scenario_st(
     else:
         query_periods = (Period(cell_time(0), cell_time(CELLS)),)
     interval = draw(st.sampled_from([None, 5, 10, 15, 20, 30, 60]))
-    response_format = draw(st.sampled_from(["periods", "slots", "overlapping_slots"]))
+    formats: list[ResponseFormat] = ["periods", "slots", "overlapping_slots"]
+    response_format = draw(st.sampled_from(formats))
     if focus == "k_of_n":
         response_format = "periods"
         interval = draw(st.sampled_from([10, 15, 20, 30, 60]))
@@ -1142,12 +1144,13 @@ def test_large_query_is_fast() -> None:
         Period(start + day * 86400 + 8 * 3600, start + day * 86400 + 18 * 3600)
         for day in range(days)
     )
-    for response_format in ("overlapping_slots", "slots", "periods"):
+    formats: list[ResponseFormat] = ["overlapping_slots", "slots", "periods"]
+    for response_format in formats:
         request = AvailabilityRequest(
             participants=groups,
             required_duration=30 * MINUTE,
             query_periods=periods,
-            response_format=response_format,  # type: ignore[arg-type]
+            response_format=response_format,
             start_interval=5 * MINUTE,
             max_results=512,
         )
