@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -127,6 +128,48 @@ def _stdout() -> IO[str]:
     return sys.stdout
 
 
+def _cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--cache-dir and --no-cache, shared by every command that loads calendars."""
+    command = click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")(
+        command
+    )
+    return click.option(
+        "--cache-dir",
+        envvar="CRONOSLOT_CACHE_DIR",
+        metavar="DIR",
+        help="Cache directory (also $CRONOSLOT_CACHE_DIR; default $XDG_CACHE_HOME/cronoslot).",
+    )(command)
+
+
+@contextmanager
+def _load_options(cache_dir: str | None, no_cache: bool) -> Iterator[Any]:
+    """The engine's LoadOptions for these flags, with a progress bar on a terminal."""
+    from .engine import LoadOptions
+    from .loading import Progress
+
+    cache = None
+    directory = None
+    if not no_cache:
+        from .cache import Cache, default_cache_dir
+
+        directory = Path(cache_dir) if cache_dir else default_cache_dir()
+        cache = Cache.open(directory)
+    progress: Progress | None = None
+    bar = None
+    if sys.stderr.isatty():
+        from .progress import LoadingProgress
+
+        bar = LoadingProgress()
+        progress = bar
+    try:
+        yield LoadOptions(cache=cache, cache_dir=directory, workers=None, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+        if cache is not None:
+            cache.close()
+
+
 def _query_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options shared by ``availability`` and ``sequence``."""
     options = [
@@ -166,7 +209,7 @@ def _query_options(command: Callable[..., Any]) -> Callable[..., Any]:
     ]
     for option in reversed(options):
         command = option(command)
-    return command
+    return _cache_options(command)
 
 
 @click.group(cls=CronoslotGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -197,6 +240,8 @@ def availability(
     output_format: str,
     tz: str | None,
     strict: bool,
+    cache_dir: str | None,
+    no_cache: bool,
 ) -> None:
     """Answer an Availability query read from REQUEST (a file, or '-' for stdin).
 
@@ -224,7 +269,8 @@ def availability(
         strict=strict,
         warn=warnings.request_phase,
     )
-    result = engine.availability(parsed, store, warnings)
+    with _load_options(cache_dir, no_cache) as options:
+        result = engine.availability(parsed, store, warnings, options)
     if output_format == "table":
         from .render import availability_table
 
@@ -246,6 +292,8 @@ def sequence(
     output_format: str,
     tz: str | None,
     strict: bool,
+    cache_dir: str | None,
+    no_cache: bool,
 ) -> None:
     """Answer a Sequenced Availability query (an interview loop) from REQUEST.
 
@@ -271,7 +319,8 @@ def sequence(
         strict=strict,
         warn=warnings.request_phase,
     )
-    result = engine.sequence(parsed, store, warnings)
+    with _load_options(cache_dir, no_cache) as options:
+        result = engine.sequence(parsed, store, warnings, options)
     if output_format == "table":
         from .render import sequence_table
 
@@ -307,6 +356,7 @@ def sequence(
 )
 @click.option("--tz", callback=_check_zone, metavar="ZONE", help="Show table times in ZONE.")
 @click.option("--show-private", is_flag=True, help="Show summaries of private events.")
+@_cache_options
 def busy(
     sub: str,
     start: int,
@@ -315,6 +365,8 @@ def busy(
     output_format: str,
     tz: str | None,
     show_private: bool,
+    cache_dir: str | None,
+    no_cache: bool,
 ) -> None:
     """Show the busy intervals of account SUB between --from and --to, as the
     loader sees them (before any request option applies): to see why a slot
@@ -336,7 +388,8 @@ def busy(
         raise UsageError(f"'{sub}' is not a valid account name")
     if not store.has_account(sub):
         raise UsageError(f"no account '{sub}' in the store {calendars}")
-    intervals = engine.busy(store, sub, start, end, Warnings(strict=False))
+    with _load_options(cache_dir, no_cache) as options:
+        intervals = engine.busy(store, sub, start, end, Warnings(strict=False), options)
     if output_format == "table":
         from .render import busy_table
 
@@ -345,6 +398,73 @@ def busy(
         from .output import busy_json
 
         _emit_json(busy_json(sub, intervals, show_private=show_private))
+
+
+@cli.group()
+def cache() -> None:
+    """Inspect or empty the cache of expanded busy intervals.
+
+    The cache is one SQLite file under $XDG_CACHE_HOME/cronoslot (or --cache-dir,
+    or $CRONOSLOT_CACHE_DIR). It is keyed by each file's content, so it never
+    changes an answer; it also keeps the last good copy of each calendar, used
+    (with sync_status "disconnected") when a file becomes unreadable or broken.
+
+    \b
+    Examples:
+      cronoslot cache info | jq .size_bytes
+      cronoslot cache clear
+    """
+
+
+def _open_cache(cache_dir: str | None) -> Any:
+    from .cache import Cache, default_cache_dir
+
+    directory = Path(cache_dir) if cache_dir else default_cache_dir()
+    opened = Cache.open(directory)
+    if opened is None:
+        raise UsageError(f"cannot open a cache in {directory}")
+    return opened
+
+
+_cache_dir_option = click.option(
+    "--cache-dir",
+    envvar="CRONOSLOT_CACHE_DIR",
+    metavar="DIR",
+    help="Cache directory (also $CRONOSLOT_CACHE_DIR).",
+)
+
+
+@cache.command("info")
+@_cache_dir_option
+def cache_info(cache_dir: str | None) -> None:
+    """Print what the cache holds, as JSON (stale entries are pruned first).
+
+    \b
+    Examples:
+      cronoslot cache info | jq .
+    """
+    opened = _open_cache(cache_dir)
+    try:
+        _emit_json(opened.info())
+    finally:
+        opened.close()
+
+
+@cache.command("clear")
+@_cache_dir_option
+def cache_clear(cache_dir: str | None) -> None:
+    """Empty the cache (the next query loads every calendar afresh).
+
+    \b
+    Examples:
+      cronoslot cache clear && cronoslot cache info | jq .files
+    """
+    opened = _open_cache(cache_dir)
+    try:
+        opened.clear()
+    finally:
+        opened.close()
+    click.echo("cache cleared", err=True)
 
 
 def main() -> None:

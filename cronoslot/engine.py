@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Warn
 from .intervals import Interval, normalise
-from .loader import load_calendar
+from .loading import FileJob, Progress, load_files
 from .managed import managed_intervals
 from .models import (
     AvailabilityRequest,
     AvailabilityResult,
+    AvailabilityRule,
     BusyInterval,
     Group,
     Member,
@@ -30,73 +33,112 @@ from .solver import solve_availability
 from .store import Store
 from .timeutil import DAY
 
+if TYPE_CHECKING:
+    from .cache import Cache
+
 # Constraints count events by the day or ISO week they start in, so the loading window
 # reaches a little over a week beyond the query on each side, plus the widest buffer.
 _CONSTRAINT_MARGIN = 8 * DAY
 
 
+@dataclass(frozen=True)
+class LoadOptions:
+    """How calendars are loaded: through a cache or not, over how many processes, with
+    what progress report. The defaults load in this process, without a cache."""
+
+    cache: Cache | None = None
+    cache_dir: Path | None = None
+    workers: int | None = 1
+    progress: Progress | None = None
+
+
 @dataclass
 class _Loader:
-    """Loads each (account, calendar) at most once per query."""
+    """Chooses each member appearance's calendars and rules, then loads every calendar the
+    query needs once (in parallel where it pays) before the solver runs."""
 
     store: Store
     window: Interval
     warn: Warn
+    options: LoadOptions = LoadOptions()
     loaded: dict[tuple[str, str], tuple[BusyInterval, ...]] = field(default_factory=dict)
+    disconnected: set[str] = field(default_factory=set)
 
-    def calendar(self, sub: str, calendar_id: str) -> tuple[BusyInterval, ...]:
-        key = (sub, calendar_id)
-        if key not in self.loaded:
-            settings = self.store.settings(sub)
-            intervals: list[BusyInterval] = []
-            for path in self.store.calendar_files(sub, calendar_id):
-                intervals.extend(
-                    load_calendar(
-                        path,
-                        calendar_id=calendar_id,
-                        settings=settings,
-                        window=self.window,
-                        warn=self.warn,
-                    )
-                )
-            self.loaded[key] = tuple(intervals)
-        return self.loaded[key]
-
-    def member_input(self, member: Member) -> MemberInput:
-        sub = member.sub
-        # Read even when no calendar needs it: a malformed account.json of an account the
-        # query uses is an error (SPEC 1), not something to notice only some of the time.
-        self.store.settings(sub)
-        all_calendars = self.store.calendar_ids(sub)
-        rules = self.store.availability_rules(sub) if member.managed_availability else ()
+    def _rules(self, member: Member) -> tuple[AvailabilityRule, ...]:
+        if not member.managed_availability:
+            return ()
+        rules = self.store.availability_rules(member.sub)
         if member.availability_rule_ids is not None:
             chosen = set(member.availability_rule_ids)
             rules = tuple(rule for rule in rules if rule.availability_rule_id in chosen)
+        return rules
 
+    def _calendar_ids(self, member: Member, rules: Sequence[AvailabilityRule]) -> list[str]:
+        """SPEC 2: ``calendar_ids`` if given; else the chosen rules' calendars when they name
+        any; else every calendar of the account."""
         if member.calendar_ids is not None:
-            calendar_ids: Iterable[str] = member.calendar_ids
-        else:
-            named = [cid for rule in rules for cid in (rule.calendar_ids or ())]
-            calendar_ids = all_calendars
-            if named:
-                existing = [cid for cid in named if cid in all_calendars]
-                for cid in sorted(set(named) - set(existing)):
-                    self.warn(
-                        f"{sub}: an availability rule names calendar '{cid}', "
-                        "which does not exist; it is ignored"
-                    )
-                calendar_ids = existing
+            return list(dict.fromkeys(member.calendar_ids))
+        all_calendars = self.store.calendar_ids(member.sub)
+        named = list(dict.fromkeys(cid for rule in rules for cid in (rule.calendar_ids or ())))
+        if not named:
+            return list(all_calendars)
+        for cid in named:
+            if cid not in all_calendars:
+                self.warn(
+                    f"{member.sub}: an availability rule names calendar '{cid}', "
+                    "which does not exist; it is ignored"
+                )
+        return [cid for cid in named if cid in all_calendars]
 
+    def load(self, members: Iterable[Member]) -> None:
+        """Load, once, every calendar the given member appearances use."""
+        needed: dict[tuple[str, str], None] = {}
+        for member in members:
+            # Read even when no calendar needs it: a malformed account.json of an account
+            # the query uses is an error (SPEC 1) wherever it is.
+            self.store.settings(member.sub)
+            for calendar_id in self._calendar_ids(member, self._rules(member)):
+                if (member.sub, calendar_id) not in self.loaded:
+                    needed[(member.sub, calendar_id)] = None
+        jobs: list[FileJob] = []
+        owners: list[tuple[str, str]] = []
+        for sub, calendar_id in needed:
+            settings = self.store.settings(sub)
+            for path in self.store.calendar_files(sub, calendar_id):
+                jobs.append(FileJob(path, calendar_id, settings))
+                owners.append((sub, calendar_id))
+            self.loaded[(sub, calendar_id)] = ()
+        results = load_files(
+            jobs,
+            self.window,
+            self.warn,
+            cache=self.options.cache,
+            cache_dir=self.options.cache_dir,
+            workers=self.options.workers,
+            progress=self.options.progress,
+        )
+        for owner, result in zip(owners, results, strict=True):
+            self.loaded[owner] += result.intervals
+            if result.disconnected:
+                self.disconnected.add(owner[0])
+
+    def member_input(self, member: Member) -> MemberInput:
+        sub = member.sub
+        rules = self._rules(member)
         busy: list[BusyInterval] = []
-        for calendar_id in dict.fromkeys(calendar_ids):
-            busy.extend(self.calendar(sub, calendar_id))
+        for calendar_id in self._calendar_ids(member, rules):
+            busy.extend(self.loaded[(sub, calendar_id)])
         busy.sort(key=lambda b: (b.start, b.end, b.calendar_id))
-
         managed = None
         if member.managed_availability:
             periods = self.store.available_periods(sub)
             managed = tuple(managed_intervals(rules, periods, self.window))
-        status = SyncStatus.ACTIVE if all_calendars else SyncStatus.PENDING
+        if sub in self.disconnected:
+            status = SyncStatus.DISCONNECTED
+        elif self.store.calendar_ids(sub):
+            status = SyncStatus.ACTIVE
+        else:
+            status = SyncStatus.PENDING
         return MemberInput(busy=tuple(busy), managed=managed, sync_status=status)
 
     def group_inputs(self, groups: Sequence[Group]) -> list[list[MemberInput]]:
@@ -119,7 +161,12 @@ def _window(spans: Iterable[Interval], margin: int) -> Interval:
     return (hull[0][0] - margin, hull[-1][1] + margin)
 
 
-def availability(request: AvailabilityRequest, store: Store, warn: Warn) -> AvailabilityResult:
+def availability(
+    request: AvailabilityRequest,
+    store: Store,
+    warn: Warn,
+    options: LoadOptions = LoadOptions(),
+) -> AvailabilityResult:
     """Answer a validated availability request over ``store``."""
     if request.query_slots is not None:
         spans = [(a, a + request.required_duration) for a in request.query_slots]
@@ -128,11 +175,17 @@ def availability(request: AvailabilityRequest, store: Store, warn: Warn) -> Avai
     margin = _CONSTRAINT_MARGIN + _widest_buffer(
         request.participants, request.buffer.before, request.buffer.after
     )
-    loader = _Loader(store, _window(spans, margin), warn)
+    loader = _Loader(store, _window(spans, margin), warn, options)
+    loader.load(member for group in request.participants for member in group.members)
     return solve_availability(request, loader.group_inputs(request.participants))
 
 
-def sequence(request: SequenceRequest, store: Store, warn: Warn) -> SequenceResult:
+def sequence(
+    request: SequenceRequest,
+    store: Store,
+    warn: Warn,
+    options: LoadOptions = LoadOptions(),
+) -> SequenceResult:
     """Answer a validated sequenced availability request over ``store``."""
     spans = [(p.start, p.end) for p in request.query_periods]
     margin = _CONSTRAINT_MARGIN + max(
@@ -142,19 +195,30 @@ def sequence(request: SequenceRequest, store: Store, warn: Warn) -> SequenceResu
         ),
         default=0,
     )
-    loader = _Loader(store, _window(spans, margin), warn)
+    loader = _Loader(store, _window(spans, margin), warn, options)
+    loader.load(
+        member for step in request.steps for group in step.participants for member in group.members
+    )
     inputs = [loader.group_inputs(step.participants) for step in request.steps]
     return solve_sequence(request, inputs)
 
 
-def busy(store: Store, sub: str, start: int, end: int, warn: Warn) -> list[BusyInterval]:
+def busy(
+    store: Store,
+    sub: str,
+    start: int,
+    end: int,
+    warn: Warn,
+    options: LoadOptions = LoadOptions(),
+) -> list[BusyInterval]:
     """Every busy interval of the account overlapping ``[start, end)``, as the loader sees
     it, before any request option applies; sorted by start, end, calendar_id."""
-    loader = _Loader(store, (start, end), warn)
+    loader = _Loader(store, (start, end), warn, options)
+    loader.load([Member(sub)])
     intervals = [
         interval
         for calendar_id in store.calendar_ids(sub)
-        for interval in loader.calendar(sub, calendar_id)
+        for interval in loader.loaded[(sub, calendar_id)]
         if interval.start < end and interval.end > start
     ]
     intervals.sort(key=lambda b: (b.start, b.end, b.calendar_id))

@@ -17,3 +17,14 @@ def sample_store() -> Path:
 @pytest.fixture
 def sample_request() -> Path:
     return SAMPLES / "requests"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own cache directory: nothing is written to the user's cache."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("CRONOSLOT_CACHE_DIR", str(directory))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(directory / "xdg"))
+    return directory

@@ -131,7 +131,7 @@ def test_each_calendar_is_loaded_once(store: Store, monkeypatch: pytest.MonkeyPa
         calls.append(path.name)
         return real(path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "load_calendar", counting)
+    monkeypatch.setattr(loader, "load_calendar", counting)
     twice = AvailabilityRequest(
         participants=(
             Group(members=(Member("acc_a"),), required=1),

@@ -1,0 +1,799 @@
+"""A persistent cache of busy intervals, and the last good copy of every calendar file.
+
+Parsing iCalendar is slow (about 1.4 s for 5,000 events), while a query asks about a few
+weeks of a file that rarely changes. So the cache keeps, in one SQLite file, the busy
+intervals of each file in blocks of calendar months (UTC), keyed by everything they depend
+on: the file's content hash, the calendar id (it is inside every interval), the account's
+zone and e-mail addresses, and the cronoslot version and schema. A query reads the months of
+its window; months not cached yet are loaded together with one loader call over exactly
+their span and stored.
+
+An interval is stored in every month it overlaps (a long event that started months before a
+window must still be served), marked as "own" in the month it starts in. Served from months
+M1..Mk, an interval is taken from M1 whatever its start, and from a later month only when it
+starts there: each interval is served exactly once, and two identical events stay two.
+
+After a good read the file's bytes are kept as the last good copy of its path. When the file
+later cannot be read or is not iCalendar any more, that copy is served instead, with a
+warning, and the caller reports the member as disconnected (SPEC 2).
+
+The cache can never make a query fail or change its answer: a database that is corrupt,
+foreign or of another schema is deleted and rebuilt, and any other database trouble falls
+back to loading the file without the cache. Several processes may use it at once (WAL mode,
+a busy timeout, short transactions, retries while the database is locked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from . import __version__, timeutil
+from .errors import CalendarDataError, Warn
+from .intervals import Interval
+from .models import AccountSettings, BusyInterval, Transparency
+
+DATABASE_NAME = "busy-v1.sqlite3"
+SCHEMA = 1
+_MAGIC = "cronoslot busy-interval cache"
+
+# Windows beyond these years, or wider than this many months, are loaded without the cache:
+# they are rare, and storing them would only fill the database.
+_FIRST_YEAR = 1800
+_LAST_YEAR = 2400
+_MAX_MONTHS = 240
+
+_BUSY_TIMEOUT_MS = 10_000
+_ATTEMPTS = 5
+
+# Stored warnings name the file through this mark, so that a block shared by two files with
+# the same content replays each warning with the right file name.
+_PATH_MARK = "\x00path\x00"
+
+_TRANSPARENCIES = {transparency.value: transparency for transparency in Transparency}
+_NO_TAGS: frozenset[str] = frozenset()
+
+_SCHEMA_SQL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE TABLE copies (
+    path TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    saved_at INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE blocks (
+    content_hash TEXT NOT NULL,
+    calendar_id TEXT NOT NULL,
+    variant TEXT NOT NULL,
+    month INTEGER NOT NULL,
+    interval_count INTEGER NOT NULL,
+    intervals TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    PRIMARY KEY (content_hash, calendar_id, variant, month)
+) WITHOUT ROWID;
+"""
+_TABLES = frozenset({"meta", "files", "copies", "blocks"})
+
+_T = TypeVar("_T")
+
+# A stored interval: [start, end, transparency, event_uid, event_id, tags, summary, private,
+# own] where own is true in the month the interval starts in.
+_Row = list[Any]
+
+
+class BytesLoader(Protocol):
+    """``loader.load_calendar_bytes``: ``load_calendar`` over a file's bytes."""
+
+    def __call__(
+        self,
+        data: bytes,
+        *,
+        path: Path,
+        calendar_id: str,
+        settings: AccountSettings,
+        window: Interval,
+        warn: Warn,
+    ) -> list[BusyInterval]: ...
+
+
+BytesReader = Callable[[Path], bytes]
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """The busy intervals of one file over a window; ``disconnected`` when they come from
+    the last good copy because the file itself cannot be used now."""
+
+    intervals: tuple[BusyInterval, ...]
+    disconnected: bool = False
+
+
+class _Untrusted(sqlite3.DatabaseError):
+    """The database file is not a cache of this schema: delete it and start again."""
+
+
+def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$CRONOSLOT_CACHE_DIR``, else ``$XDG_CACHE_HOME/cronoslot``, else
+    ``~/.cache/cronoslot`` (empty variables count as unset)."""
+    environ = os.environ if environ is None else environ
+    explicit = environ.get("CRONOSLOT_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "cronoslot"
+    home = environ.get("HOME")
+    base = Path(home) if home else Path.home()
+    return base / ".cache" / "cronoslot"
+
+
+class Cache:
+    """The busy-interval cache in ``directory`` (created with its parents when missing).
+
+    Raises ``OSError`` or ``sqlite3.Error`` when the directory or the database cannot be
+    made usable; ``Cache.open`` returns None instead. ``loader`` and ``reader`` default to
+    ``loader.load_calendar_bytes`` and ``loader.read_calendar_bytes``; ``version`` to
+    ``cronoslot.__version__`` (blocks of another version are never served).
+    """
+
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        loader: BytesLoader | None = None,
+        reader: BytesReader | None = None,
+        version: str = __version__,
+    ) -> None:
+        self.directory = Path(directory)
+        self.database_path = self.directory / DATABASE_NAME
+        self.version = version
+        self._loader = loader
+        self._reader = reader
+        self._lock = threading.RLock()
+        self._rebuilt_after_error = False
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._connection: sqlite3.Connection | None = self._connect_trusted()
+
+    @classmethod
+    def open(
+        cls,
+        directory: Path | str,
+        *,
+        loader: BytesLoader | None = None,
+        reader: BytesReader | None = None,
+        version: str = __version__,
+    ) -> Cache | None:
+        """The cache in ``directory``, or None when it cannot be used at all."""
+        try:
+            return cls(directory, loader=loader, reader=reader, version=version)
+        except (OSError, sqlite3.Error, _Untrusted):
+            return None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                with suppress(sqlite3.Error):
+                    self._connection.close()
+                self._connection = None
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def usable(self) -> bool:
+        """False once the database failed beyond repair: every load then skips the cache."""
+        return self._connection is not None
+
+    # --- loading -----------------------------------------------------------------------
+
+    def load_file(
+        self,
+        path: Path | str,
+        *,
+        calendar_id: str,
+        settings: AccountSettings,
+        window: Interval,
+        warn: Warn,
+    ) -> FileLoad:
+        """The busy intervals of one calendar file that overlap ``window``, sorted by start,
+        end, not clipped: what ``loader.load_calendar`` returns, and the warnings it gives.
+
+        When the file cannot be read or is not (complete) iCalendar and a last good copy of
+        this path exists, the copy is used, a warning says so, and ``disconnected`` is True;
+        without a copy the ``CalendarDataError`` is raised.
+        """
+        path = Path(path)
+        key = os.path.abspath(path)
+        stat = _stat(path)  # before reading: a change while reading then makes it stale
+        try:
+            data = self._read(path)
+        except CalendarDataError as error:
+            return self._load_last_good_copy(path, key, error, calendar_id, settings, window, warn)
+        content_hash = hashlib.sha256(data).hexdigest()
+        try:
+            intervals, messages, fresh = self._intervals(
+                data, content_hash, path, calendar_id, settings, window
+            )
+        except CalendarDataError as error:
+            return self._load_last_good_copy(path, key, error, calendar_id, settings, window, warn)
+        self._store(key, stat, content_hash, data, fresh)
+        _replay(messages, path, warn)
+        return FileLoad(tuple(intervals), disconnected=False)
+
+    def is_warm(
+        self,
+        path: Path | str,
+        settings: AccountSettings,
+        window: Interval,
+        *,
+        calendar_id: str | None = None,
+    ) -> bool:
+        """Whether every month of ``window`` is cached for the file's current content (as
+        far as its size and modification time tell; the file is not read), for
+        ``calendar_id`` or, when None, for any calendar id."""
+        months = _months(window)
+        stat = _stat(Path(path))
+        if months is None or stat is None:
+            return False
+        key = os.path.abspath(path)
+        variant = self._variant(settings)
+
+        def query(connection: sqlite3.Connection) -> bool:
+            record = connection.execute(
+                "SELECT size, mtime_ns, content_hash FROM files WHERE path = ?", (key,)
+            ).fetchone()
+            if record is None or (record[0], record[1]) != stat:
+                return False
+            sql = (
+                "SELECT COUNT(*) FROM blocks WHERE content_hash = ? AND variant = ?"
+                " AND month BETWEEN ? AND ?"
+            )
+            parameters: list[Any] = [record[2], variant, months[0], months[-1]]
+            if calendar_id is not None:
+                sql += " AND calendar_id = ?"
+                parameters.append(calendar_id)
+            sql += " GROUP BY calendar_id"
+            return any(count == len(months) for (count,) in connection.execute(sql, parameters))
+
+        return self._run(query) is True
+
+    # --- maintenance -------------------------------------------------------------------
+
+    def prune(self) -> int:
+        """Forget paths that no longer exist and blocks whose content no path has any more;
+        the number of rows deleted (0 when the cache is not usable)."""
+
+        def paths(connection: sqlite3.Connection) -> list[str]:
+            rows = connection.execute("SELECT path FROM files UNION SELECT path FROM copies")
+            return [path for (path,) in rows]
+
+        known = self._run(paths) or []
+        gone = [(path,) for path in known if not os.path.exists(path)]
+
+        def delete(connection: sqlite3.Connection) -> int:
+            with _transaction(connection):
+                before = connection.total_changes
+                connection.executemany("DELETE FROM files WHERE path = ?", gone)
+                connection.executemany("DELETE FROM copies WHERE path = ?", gone)
+                connection.execute(
+                    "DELETE FROM blocks WHERE content_hash NOT IN"
+                    " (SELECT content_hash FROM files UNION SELECT content_hash FROM copies)"
+                )
+                return connection.total_changes - before
+
+        return self._run(delete) or 0
+
+    def info(self) -> dict[str, Any]:
+        """What the cache holds (after pruning): ``path`` of the database, ``size_bytes``
+        (with its write-ahead log), ``files``, ``blocks``, ``intervals``,
+        ``last_good_copies``."""
+        self.prune()
+
+        def counts(connection: sqlite3.Connection) -> tuple[int, int, int, int]:
+            row = connection.execute(
+                "SELECT (SELECT COUNT(*) FROM files), (SELECT COUNT(*) FROM blocks),"
+                " (SELECT COALESCE(SUM(interval_count), 0) FROM blocks),"
+                " (SELECT COUNT(*) FROM copies)"
+            ).fetchone()
+            return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+        files, blocks, intervals, copies = self._run(counts) or (0, 0, 0, 0)
+        size = 0
+        for suffix in ("", "-wal"):
+            with suppress(OSError):
+                size += os.path.getsize(f"{self.database_path}{suffix}")
+        return {
+            "path": str(self.database_path),
+            "size_bytes": size,
+            "files": files,
+            "blocks": blocks,
+            "intervals": intervals,
+            "last_good_copies": copies,
+        }
+
+    def clear(self) -> None:
+        """Forget everything: blocks, file records and last good copies."""
+
+        def delete(connection: sqlite3.Connection) -> None:
+            with _transaction(connection):
+                connection.execute("DELETE FROM blocks")
+                connection.execute("DELETE FROM files")
+                connection.execute("DELETE FROM copies")
+
+        self._run(delete)
+        # Give the space back; another process in a transaction makes VACUUM fail: no matter.
+        with self._lock, suppress(sqlite3.Error):
+            if self._connection is not None:
+                self._connection.execute("VACUUM")
+
+    # --- the work behind load_file -----------------------------------------------------
+
+    def _read(self, path: Path) -> bytes:
+        if self._reader is None:
+            from .loader import read_calendar_bytes
+
+            self._reader = read_calendar_bytes
+        return self._reader(path)
+
+    def _load(
+        self,
+        data: bytes,
+        path: Path,
+        calendar_id: str,
+        settings: AccountSettings,
+        window: Interval,
+        warn: Warn,
+    ) -> list[BusyInterval]:
+        if self._loader is None:
+            from .loader import load_calendar_bytes
+
+            self._loader = load_calendar_bytes
+        return self._loader(
+            data, path=path, calendar_id=calendar_id, settings=settings, window=window, warn=warn
+        )
+
+    def _variant(self, settings: AccountSettings) -> str:
+        return json.dumps([self.version, SCHEMA, settings.tzid, list(settings.emails)])
+
+    def _intervals(
+        self,
+        data: bytes,
+        content_hash: str,
+        path: Path,
+        calendar_id: str,
+        settings: AccountSettings,
+        window: Interval,
+    ) -> tuple[list[BusyInterval], list[str], list[tuple[Any, ...]]]:
+        """The intervals of ``data`` overlapping ``window``, the warnings to give (with the
+        path mark), and the block rows to store. Raises what the loader raises."""
+        months = _months(window)
+        if months is None:
+            collected: list[str] = []
+            loaded = self._load(data, path, calendar_id, settings, window, collected.append)
+            return loaded, [_mark(message, path) for message in collected], []
+
+        variant = self._variant(settings)
+        first, last = months[0], months[-1]
+
+        def query(connection: sqlite3.Connection) -> list[tuple[int, str, str]]:
+            return connection.execute(
+                "SELECT month, intervals, warnings FROM blocks WHERE content_hash = ?"
+                " AND calendar_id = ? AND variant = ? AND month BETWEEN ? AND ?",
+                (content_hash, calendar_id, variant, first, last),
+            ).fetchall()
+
+        blocks: dict[int, tuple[list[_Row], list[str]]] = {}
+        for month, stored_rows, stored_warnings in self._run(query) or ():
+            # An unreadable block is loaded again (and overwritten) like a missing one.
+            with suppress(ValueError):
+                blocks[month] = (json.loads(stored_rows), json.loads(stored_warnings))
+
+        fresh: list[tuple[Any, ...]] = []
+        missing = [month for month in months if month not in blocks]
+        if missing:
+            low, high = missing[0], missing[-1]
+            collected = []
+            span = (_month_start(low), _month_start(high + 1))
+            loaded = self._load(data, path, calendar_id, settings, span, collected.append)
+            messages = [_mark(message, path) for message in collected]
+            by_month = _split_into_months(loaded, low, high)
+            encoded_messages = json.dumps(messages)
+            for month in range(low, high + 1):
+                if month in blocks:
+                    continue
+                rows = by_month.get(month, [])
+                blocks[month] = (rows, messages)
+                fresh.append(
+                    (
+                        content_hash,
+                        calendar_id,
+                        variant,
+                        month,
+                        len(rows),
+                        json.dumps(rows, separators=(",", ":")),
+                        encoded_messages,
+                    )
+                )
+
+        window_start, window_end = window
+        intervals: list[BusyInterval] = []
+        messages_out: list[str] = []
+        for month in months:
+            rows, messages = blocks[month]
+            messages_out.extend(messages)
+            take_carried = month == first
+            for row in rows:
+                if (take_carried or row[8]) and row[0] < window_end and row[1] > window_start:
+                    intervals.append(_interval(row, calendar_id))
+        # Blocks come in month order and rows in the loader's order, so this is already
+        # sorted; the stable sort only guards the contract.
+        intervals.sort(key=lambda interval: (interval.start, interval.end))
+        return intervals, messages_out, fresh
+
+    def _store(
+        self,
+        key: str,
+        stat: tuple[int, int] | None,
+        content_hash: str,
+        data: bytes,
+        fresh: list[tuple[Any, ...]],
+    ) -> None:
+        """Record new blocks, the file's stat and hash, and its bytes as the last good copy,
+        in one short transaction; prune when the path's content changed."""
+
+        def current(connection: sqlite3.Connection) -> tuple[Any, Any]:
+            record = connection.execute(
+                "SELECT size, mtime_ns, content_hash FROM files WHERE path = ?", (key,)
+            ).fetchone()
+            copy = connection.execute(
+                "SELECT content_hash FROM copies WHERE path = ?", (key,)
+            ).fetchone()
+            return record, copy
+
+        known = self._run(current)
+        if known is None:
+            return
+        record, copy = known
+        new_record = None if stat is None else (stat[0], stat[1], content_hash)
+        record_changed = new_record is not None and tuple(record or ()) != new_record
+        copy_changed = copy is None or copy[0] != content_hash
+        if not (fresh or record_changed or copy_changed):
+            return  # the warm path writes nothing
+
+        def write(connection: sqlite3.Connection) -> None:
+            with _transaction(connection):
+                connection.executemany(
+                    "INSERT OR REPLACE INTO blocks (content_hash, calendar_id, variant, month,"
+                    " interval_count, intervals, warnings) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    fresh,
+                )
+                if record_changed and new_record is not None:
+                    connection.execute(
+                        "INSERT OR REPLACE INTO files (path, size, mtime_ns, content_hash)"
+                        " VALUES (?, ?, ?, ?)",
+                        (key, *new_record),
+                    )
+                if copy_changed:
+                    connection.execute(
+                        "INSERT OR REPLACE INTO copies (path, content_hash, saved_at, data)"
+                        " VALUES (?, ?, ?, ?)",
+                        (key, content_hash, int(time.time()), data),
+                    )
+
+        self._run(write)
+        if copy is not None and copy[0] != content_hash:
+            self.prune()  # the old content's blocks are of no use any more
+
+    def _load_last_good_copy(
+        self,
+        path: Path,
+        key: str,
+        error: CalendarDataError,
+        calendar_id: str,
+        settings: AccountSettings,
+        window: Interval,
+        warn: Warn,
+    ) -> FileLoad:
+        def query(connection: sqlite3.Connection) -> tuple[str, int, bytes] | None:
+            row = connection.execute(
+                "SELECT content_hash, saved_at, data FROM copies WHERE path = ?", (key,)
+            ).fetchone()
+            return None if row is None else (str(row[0]), int(row[1]), bytes(row[2]))
+
+        copy = self._run(query)
+        if copy is None:
+            raise error
+        content_hash, saved_at, data = copy
+        try:
+            intervals, messages, fresh = self._intervals(
+                data, content_hash, path, calendar_id, settings, window
+            )
+        except CalendarDataError:
+            raise error from None
+        if fresh:
+
+            def write(connection: sqlite3.Connection) -> None:
+                with _transaction(connection):
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO blocks (content_hash, calendar_id, variant,"
+                        " month, interval_count, intervals, warnings)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        fresh,
+                    )
+
+            self._run(write)
+        warn(
+            f"{path}: {error.message}; using the last good copy from "
+            f"{timeutil.format_time(saved_at)}"
+        )
+        _replay(messages, path, warn)
+        return FileLoad(tuple(intervals), disconnected=True)
+
+    # --- the database ------------------------------------------------------------------
+
+    def _run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T | None:
+        """``operation`` on the database; None when the cache cannot answer (locked for too
+        long, or broken: then it is rebuilt once, or given up for this process)."""
+        for attempt in range(_ATTEMPTS):
+            with self._lock:
+                connection = self._connection
+                if connection is None:
+                    return None
+                try:
+                    return operation(connection)
+                except sqlite3.OperationalError as error:
+                    if not _is_busy(error):
+                        self._recover()
+                        return None
+                except sqlite3.DatabaseError:
+                    self._recover()
+                    return None
+                except OSError:
+                    return None
+            time.sleep(0.02 * (attempt + 1))
+        return None
+
+    def _recover(self) -> None:
+        """A database error other than a lock: rebuild once, then stop using the cache."""
+        self.close()
+        if self._rebuilt_after_error:
+            return
+        self._rebuilt_after_error = True
+        try:
+            self._delete_database()
+            self._connection = self._connect_trusted()
+        except (OSError, sqlite3.Error, _Untrusted):
+            self._connection = None
+
+    def _delete_database(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with suppress(FileNotFoundError):
+                os.unlink(f"{self.database_path}{suffix}")
+
+    def _connect_trusted(self) -> sqlite3.Connection:
+        """A connection to a database that is ours, of this schema; an untrusted or
+        corrupt one is deleted and made again once."""
+        if _looks_truncated(self.database_path):
+            self._delete_database()
+        try:
+            return self._connect_and_check()
+        except (sqlite3.DatabaseError, _Untrusted):
+            self._delete_database()
+        return self._connect_and_check()
+
+    def _connect_and_check(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.database_path,
+            timeout=_BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # autocommit; transactions are explicit and short
+            check_same_thread=False,  # calls are serialised by self._lock
+        )
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            _retry_while_busy(lambda: connection.execute("PRAGMA journal_mode = WAL"))
+            connection.execute("PRAGMA synchronous = NORMAL")
+            _retry_while_busy(lambda: self._check_schema(connection))
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _check_schema(self, connection: sqlite3.Connection) -> None:
+        """Create the tables in an empty database; raise ``_Untrusted`` for one that is not
+        this cache. Blocks of another cronoslot version are dropped (copies are kept: the
+        bytes of a calendar file do not depend on the version)."""
+        if self._meta_matches(connection) is True:
+            return
+        with _transaction(connection):  # exclusive: two processes must not both create
+            verdict = self._meta_matches(connection)
+            if verdict is True:
+                return
+            if verdict is None:
+                # Statement by statement: executescript would commit our transaction first.
+                for statement in _SCHEMA_SQL.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                connection.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("magic", _MAGIC), ("schema", str(SCHEMA)), ("version", self.version)],
+                )
+                return
+            # Our schema, another version: its blocks are not to be trusted.
+            connection.execute("DELETE FROM blocks")
+            connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", (self.version,)
+            )
+
+    def _meta_matches(self, connection: sqlite3.Connection) -> bool | None:
+        """True: ours, this version. False: ours, another version. None: an empty database.
+        Raises ``_Untrusted`` for anything else."""
+        tables = {
+            name
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if not tables:
+            return None
+        if tables != _TABLES:
+            raise _Untrusted("foreign tables")
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("magic") != _MAGIC or meta.get("schema") != str(SCHEMA):
+            raise _Untrusted("another schema")
+        return bool(meta.get("version") == self.version)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE: take the write lock at once, so the busy timeout applies here and
+    not as a deadlock error at the first write."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        with suppress(sqlite3.Error):
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _retry_while_busy(operation: Callable[[], object]) -> None:
+    for attempt in range(_ATTEMPTS):
+        try:
+            operation()
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or attempt == _ATTEMPTS - 1:
+                raise
+        time.sleep(0.02 * (attempt + 1))
+
+
+def _looks_truncated(database: Path) -> bool:
+    """Whether the database file is shorter than its header says. SQLite notices a missing
+    page only when it reads it; checking here rebuilds a cut-off file before any use. Only
+    when no write-ahead log exists: while one does, the file may lag behind the header."""
+    if os.path.exists(f"{database}-wal"):
+        return False
+    try:
+        with open(database, "rb") as handle:
+            header = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return False
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return False  # empty, or not SQLite at all: the schema check deals with it
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    # The page count is valid only when the change counter matches "version-valid-for".
+    if header[24:28] != header[92:96] or page_count == 0:
+        return False
+    return size < page_count * page_size
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def _month_of(instant: int) -> int:
+    moment = datetime.fromtimestamp(instant, UTC)
+    return moment.year * 12 + moment.month - 1
+
+
+def _month_start(month: int) -> int:
+    return timeutil.from_datetime(datetime(month // 12, month % 12 + 1, 1, tzinfo=UTC))
+
+
+_FIRST_INSTANT = timeutil.from_datetime(datetime(_FIRST_YEAR, 1, 1, tzinfo=UTC))
+_LAST_INSTANT = timeutil.from_datetime(datetime(_LAST_YEAR, 1, 1, tzinfo=UTC))
+
+
+def _months(window: Interval) -> list[int] | None:
+    """The months (``year * 12 + month - 1``) that ``window`` overlaps; None when the window
+    is empty, out of range or too wide to be cached."""
+    start, end = window
+    if start >= end or start < _FIRST_INSTANT or end > _LAST_INSTANT:
+        return None
+    first, last = _month_of(start), _month_of(end - 1)
+    if last - first + 1 > _MAX_MONTHS:
+        return None
+    return list(range(first, last + 1))
+
+
+def _split_into_months(intervals: list[BusyInterval], low: int, high: int) -> dict[int, list[_Row]]:
+    """Each interval as a row in every month of ``low..high`` it overlaps, in the loader's
+    order; ``own`` (the last field) in the month it starts in."""
+    by_month: dict[int, list[_Row]] = {}
+    for interval in intervals:
+        starts_in = _month_of(interval.start)
+        ends_in = _month_of(interval.end - 1) if interval.end > interval.start else starts_in
+        fields = [
+            interval.start,
+            interval.end,
+            interval.transparency.value,
+            interval.event_uid,
+            interval.event_id,
+            sorted(interval.tags),
+            interval.summary,
+            interval.private,
+        ]
+        for month in range(max(starts_in, low), min(ends_in, high) + 1):
+            by_month.setdefault(month, []).append([*fields, month == starts_in])
+    return by_month
+
+
+def _interval(row: _Row, calendar_id: str) -> BusyInterval:
+    tags = row[5]
+    return BusyInterval(
+        row[0],
+        row[1],
+        _TRANSPARENCIES[row[2]],
+        calendar_id,
+        row[3],
+        row[4],
+        frozenset(tags) if tags else _NO_TAGS,
+        row[6],
+        row[7],
+    )
+
+
+def _mark(message: str, path: Path) -> str:
+    return message.replace(str(path), _PATH_MARK)
+
+
+def _replay(messages: list[str], path: Path, warn: Warn) -> None:
+    """Give each warning once, in order, naming ``path``."""
+    for message in dict.fromkeys(messages):
+        warn(message.replace(_PATH_MARK, str(path)))
+
+
+__all__ = ["DATABASE_NAME", "SCHEMA", "BytesLoader", "Cache", "FileLoad", "default_cache_dir"]
