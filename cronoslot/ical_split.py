@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 # RFC 5545 says CRLF; files in the wild use LF and, rarely, a lone CR.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# The property name ends at the first ``;`` or ``:`` (a regex stops there; ``find`` would
+# scan a long DESCRIPTION to its end).
+_NAME_END = re.compile(r"[;:]")
 
 # Components that only ever appear directly inside VCALENDAR: seeing one of these open
 # while another component is still open means the earlier one was never closed.
@@ -33,11 +36,8 @@ class LogicalLine:
     @property
     def name(self) -> str:
         """The property name, upper-cased (the text before the first ``;`` or ``:``)."""
-        end = len(self.text)
-        for separator in (";", ":"):
-            position = self.text.find(separator)
-            if position != -1:
-                end = min(end, position)
+        match = _NAME_END.search(self.text)
+        end = match.start() if match is not None else len(self.text)
         return self.text[:end].strip().upper()
 
     @property
@@ -118,6 +118,9 @@ def unfold(text: str) -> list[LogicalLine]:
 
 def _begin_end(line: LogicalLine) -> tuple[str, str] | None:
     """``("BEGIN", "VEVENT")`` for a BEGIN/END line, else None."""
+    first = line.text[:1]
+    if first not in ("B", "b", "E", "e") and not first.isspace():
+        return None  # most lines: decided without working out the name
     name = line.name
     if name in ("BEGIN", "END") and line.text[len(name) :].lstrip().startswith(":"):
         return name, line.value.strip().upper()

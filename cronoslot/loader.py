@@ -21,6 +21,7 @@ floating time in the calendar's zone, with a warning.
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from .errors import CalendarDataError, Warn
 from .ical_split import NotICalendar, RawCalendar, RawComponent, split_calendar_text
 from .intervals import Interval
 from .models import AccountSettings, BusyInterval, Transparency
+from .window import prefilter_components
 
 if TYPE_CHECKING:
     from .store import Store
@@ -55,13 +57,10 @@ _EVENT_ID = "X-CRONOSLOT-EVENT-ID"
 # --- reading the file ------------------------------------------------------------------
 
 
-def read_calendar_text(path: Path) -> tuple[str, bool]:
-    """The file's text, and whether it had to be read as Latin-1 (it is not UTF-8).
-
-    Raises ``CalendarDataError`` when the file cannot be read.
-    """
+def read_calendar_bytes(path: Path) -> bytes:
+    """The file's bytes, as they are. Raises ``CalendarDataError`` when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError:
         raise CalendarDataError(path, "is a directory, not a calendar file") from None
     except FileNotFoundError:
@@ -70,6 +69,11 @@ def read_calendar_text(path: Path) -> tuple[str, bool]:
         raise CalendarDataError(path, "permission denied") from None
     except OSError as error:
         raise CalendarDataError(path, f"cannot be read: {error.strerror or error}") from None
+
+
+def decode_calendar_bytes(data: bytes) -> tuple[str, bool]:
+    """The text of a calendar file's bytes, and whether it had to be read as Latin-1 (it is
+    not UTF-8); a UTF-8 byte order mark is dropped."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -78,16 +82,65 @@ def read_calendar_text(path: Path) -> tuple[str, bool]:
         return data.decode("latin-1"), True
 
 
+def read_calendar_text(path: Path) -> tuple[str, bool]:
+    """The file's text, and whether it had to be read as Latin-1 (it is not UTF-8).
+
+    Raises ``CalendarDataError`` when the file cannot be read.
+    """
+    return decode_calendar_bytes(read_calendar_bytes(path))
+
+
 def load_calendar(
-    path: Path, *, calendar_id: str, settings: AccountSettings, window: Interval, warn: Warn
+    path: Path,
+    *,
+    calendar_id: str,
+    settings: AccountSettings,
+    window: Interval,
+    warn: Warn,
+    prefilter: bool = True,
+    fast: bool = True,
 ) -> list[BusyInterval]:
     """Every busy interval of one calendar file that overlaps ``window``, sorted by start, end.
 
     Intervals are not clipped to the window (callers count events by their start).
     Raises ``CalendarDataError`` for a file that is unreadable, not iCalendar, or truncated.
+    ``prefilter`` and ``fast`` are as for ``load_calendar_bytes``.
     """
     path = Path(path)
-    text, latin1 = read_calendar_text(path)
+    return load_calendar_bytes(
+        read_calendar_bytes(path),
+        path=path,
+        calendar_id=calendar_id,
+        settings=settings,
+        window=window,
+        warn=warn,
+        prefilter=prefilter,
+        fast=fast,
+    )
+
+
+def load_calendar_bytes(
+    data: bytes,
+    *,
+    path: Path,
+    calendar_id: str,
+    settings: AccountSettings,
+    window: Interval,
+    warn: Warn,
+    prefilter: bool = True,
+    fast: bool = True,
+) -> list[BusyInterval]:
+    """``load_calendar`` on bytes already read (a cached copy of the file); ``path`` only
+    names the file in warnings and errors.
+
+    The answer does not depend on ``prefilter`` and ``fast``; only the time taken does (and
+    warnings about broken events that cannot touch the window). ``prefilter`` skips, before
+    parsing, VEVENT series whose text shows they cannot touch the window (``window.py``);
+    ``fast`` (default) moves the start of long-running daily and weekly series close to
+    the window before expanding them. ``fast=False`` turns both off: the plain path.
+    """
+    path = Path(path)
+    text, latin1 = decode_calendar_bytes(data)
     try:
         split = split_calendar_text(text)
     except NotICalendar as error:
@@ -105,7 +158,15 @@ def load_calendar(
         warnings.simplefilter("ignore")
         for raw_calendar in split.calendars:
             zone, zone_from_file = _calendar_zone(raw_calendar, path, settings, warn)
-            context = _Context(path, calendar_id, zone, zone_from_file, emails, window, warn)
+            context = _Context(
+                path, calendar_id, zone, zone_from_file, emails, window, warn, shift_series=fast
+            )
+            if prefilter and fast:
+                raw_calendar = RawCalendar(
+                    raw_calendar.line_number,
+                    raw_calendar.properties,
+                    prefilter_components(raw_calendar.components, window),
+                )
             busy.extend(_load_calendar_block(raw_calendar, context))
     busy.sort(key=lambda interval: (interval.start, interval.end))
     return busy
@@ -145,6 +206,7 @@ class _Context:
     emails: frozenset[str]
     window: Interval
     warn: Warn
+    shift_series: bool = False  # move long-running daily/weekly series up to the window
 
     def skip(self, raw: RawComponent, reason: str, line_number: int | None = None) -> None:
         uid = raw.uid
@@ -474,11 +536,102 @@ def _occurrences(events: list[_Event], context: _Context) -> Iterator[Any]:
     if context.zone_from_file:
         calendar = x_wr_timezone.to_standard(calendar, timezone=context.zone)
     window_start, window_end = context.window
-    low = timeutil.to_datetime(max(window_start - _EXPANSION_PADDING, _EARLIEST))
+    low_instant = max(window_start - _EXPANSION_PADDING, _EARLIEST)
+    low = timeutil.to_datetime(low_instant)
     high = timeutil.to_datetime(min(window_end + _EXPANSION_PADDING, _LATEST))
     if high <= low:
         return iter(())
+    if context.shift_series:
+        # After x-wr-timezone: the wall times moved are the ones the series repeats in.
+        shifted = icalendar.Calendar()
+        for component in calendar.subcomponents:
+            shifted.add_component(_shifted_series(component, low_instant, context.zone))
+        calendar = shifted
     return iter(list(recurring_ical_events.of(calendar).between(low, high)))
+
+
+# How far before the expansion start (and the length of one occurrence) a moved DTSTART
+# lands: more than any DST or zone difference between wall-clock and absolute days.
+_SHIFT_MARGIN = 7 * timeutil.DAY
+_SHIFT_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+
+
+def _shifted_series(component: Any, expansion_start: int, zone: tzinfo) -> Any:
+    """A copy of a daily or weekly series whose DTSTART (and DTEND) moved forward by whole
+    rule periods to shortly before ``expansion_start``; the component itself when that is
+    not safe or not useful.
+
+    Expansion cost grows with the rule iterations from DTSTART, and a series started years
+    ago would pay for every week since. Moving DTSTART by whole periods (INTERVAL days or
+    weeks, in wall time so DST is kept) leaves every later occurrence where it was, so
+    EXDATEs and RECURRENCE-IDs still name the same instants. The moved DTSTART itself is
+    always an occurrence for recurring-ical-events, even when the rule would not produce
+    it: it lies more than its length plus a week before ``expansion_start``, so it is never
+    returned. COUNT (counted from DTSTART), BYSETPOS (picked per period), RDATE and EXRULE
+    keep the series as it is, as does a DTEND in another zone than DTSTART (its distance
+    to DTSTART would change across DST).
+    """
+    if getattr(component, "name", None) != "VEVENT":
+        return component
+    if any(name in component for name in ("RECURRENCE-ID", "RDATE", "EXRULE")):
+        return component
+    rule = component.get("RRULE")
+    if rule is None or isinstance(rule, list) or "COUNT" in rule or "BYSETPOS" in rule:
+        return component
+    frequency = str(_first(rule.get("FREQ")) or "").upper()
+    if frequency not in _SHIFT_PERIOD_DAYS:
+        return component
+    try:
+        interval = int(str(_first(rule.get("INTERVAL")) or 1))
+    except ValueError:
+        return component
+    start_prop = component.get("DTSTART")
+    end_prop = component.get("DTEND")
+    if interval < 1 or start_prop is None or isinstance(start_prop, list):
+        return component
+    if isinstance(end_prop, list):
+        return component
+    start = start_prop.dt
+    if not isinstance(start, date):
+        return component
+    try:
+        start_instant = _instant(start, zone)
+        if end_prop is not None:
+            end = end_prop.dt
+            if type(end) is not type(start):
+                return component
+            if isinstance(start, datetime) and getattr(end, "tzinfo", None) is not start.tzinfo:
+                return component
+            length = _instant(end, zone) - start_instant
+        else:
+            duration = getattr(_first(component.get("DURATION")), "dt", None)
+            if isinstance(duration, timedelta):
+                length = int(duration.total_seconds())
+            elif duration is None:
+                length = 0 if isinstance(start, datetime) else timeutil.DAY
+            else:
+                return component
+        period_days = interval * _SHIFT_PERIOD_DAYS[frequency]
+        target = expansion_start - max(length, 0) - _SHIFT_MARGIN
+        periods = (target - start_instant) // (period_days * timeutil.DAY)
+        if periods <= 0:
+            return component
+        moved = timedelta(days=periods * period_days)
+        shifted = copy.copy(component)  # shares every property but the two replaced
+        shifted["DTSTART"] = _moved_property(start_prop, moved)
+        if end_prop is not None:
+            shifted["DTEND"] = _moved_property(end_prop, moved)
+    except (ValueError, OverflowError, TypeError):
+        return component
+    return shifted
+
+
+def _moved_property(prop: Any, moved: timedelta) -> Any:
+    """A copy of a DTSTART/DTEND property whose value is ``moved`` later in wall time
+    (aware arithmetic keeps the zone and the wall clock)."""
+    copied = copy.copy(prop)
+    copied.dt = prop.dt + moved
+    return copied
 
 
 def _occurrence_interval(
@@ -643,4 +796,11 @@ def _upper(value: Any) -> str:
     return str(first).strip().upper() if first is not None else ""
 
 
-__all__ = ["load_account", "load_calendar", "read_calendar_text"]
+__all__ = [
+    "decode_calendar_bytes",
+    "load_account",
+    "load_calendar",
+    "load_calendar_bytes",
+    "read_calendar_bytes",
+    "read_calendar_text",
+]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from cronoslot.errors import CalendarDataError
-from cronoslot.loader import load_calendar
+from cronoslot.loader import load_calendar, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval
-from cronoslot.timeutil import parse_time
+from cronoslot.timeutil import DAY, parse_time
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
 CORPUS_FILES = sorted(CORPUS.rglob("*.ics")) if CORPUS.is_dir() else []
@@ -43,3 +45,59 @@ def test_corpus_file_loads_or_fails_cleanly(path: Path, tzid: str | None) -> Non
     assert busy == sorted(busy, key=lambda interval: (interval.start, interval.end))
     assert all(interval.calendar_id == "corpus" for interval in busy)
     assert all(str(path) in warning for warning in warnings)
+
+
+# --- the fast path answers as the plain one ----------------------------------------------
+
+_DTSTART_DATE = re.compile(rb"^DTSTART[^:\r\n]*:(\d{8})", re.MULTILINE)
+_YEARS_LATER = parse_time("2031-06-01T00:00:00Z")
+
+
+def _windows_around_events(data: bytes) -> list[tuple[int, int]]:
+    """35-day windows starting a week before each of the first three DTSTART dates in the
+    file, and one window years later."""
+    windows: list[tuple[int, int]] = []
+    for found in dict.fromkeys(_DTSTART_DATE.findall(data)):
+        text = found.decode()
+        try:
+            day = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        except ValueError:
+            continue
+        start = parse_time(f"{day.isoformat()}T00:00:00Z") - 7 * DAY
+        windows.append((start, start + 35 * DAY))
+        if len(windows) == 3:
+            break
+    windows.append((_YEARS_LATER, _YEARS_LATER + 35 * DAY))
+    return windows
+
+
+def _answer(
+    data: bytes, path: Path, window: tuple[int, int], tzid: str | None, **flags: bool
+) -> list[BusyInterval] | str:
+    try:
+        return load_calendar_bytes(
+            data,
+            path=path,
+            calendar_id="corpus",
+            settings=AccountSettings(tzid=tzid),
+            window=window,
+            warn=lambda _message: None,
+            **flags,
+        )
+    except CalendarDataError as error:
+        return f"CalendarDataError: {error}"
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason="no corpus beside the repository")
+@pytest.mark.parametrize(
+    "path", CORPUS_FILES, ids=[str(p.relative_to(CORPUS)) for p in CORPUS_FILES]
+)
+@pytest.mark.parametrize("tzid", [None, "America/New_York"])
+def test_corpus_prefilter_and_fast_path_answer_as_a_full_parse(
+    path: Path, tzid: str | None
+) -> None:
+    data = path.read_bytes()
+    for window in _windows_around_events(data):
+        plain = _answer(data, path, window, tzid, fast=False)
+        assert _answer(data, path, window, tzid, prefilter=True) == plain
+        assert _answer(data, path, window, tzid, prefilter=False) == plain

@@ -1,0 +1,226 @@
+"""A cheap textual pre-filter: drop VEVENT series that cannot touch a query window.
+
+Parsing a component with icalendar costs about 0.3 ms, and a calendar export is years deep
+while a query looks at a few weeks. Before parsing, the loader asks this module which
+components to keep. The decision is made on the raw text of ``ical_split`` components,
+conservatively: a component is dropped only when its own text *proves* that none of its
+occurrences can overlap the window. Anything odd (a value we cannot read, a missing
+DTSTART, an RDATE, a COUNT, a RANGE override) is kept, so the full parser sees it and warns
+exactly as it would without the filter.
+
+Times are read as written (``YYYYMMDD[THHMMSS[Z]]``) and their TZID is ignored: any zone,
+a floating time or an all-day date is less than a day away from the same digits read as
+UTC, so the window is widened by a safe margin instead of resolving zones.
+
+VEVENTs are kept or dropped by UID group (master, duplicate masters and every override
+together), because an override changes its series and the series decides which of
+several masters wins. A VEVENT without UID is a group of its own (recurring-ical-events
+does not tie UID-less overrides to UID-less masters either).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from .ical_split import RawComponent
+from .intervals import Interval
+
+DAY = 86400
+
+# A written date or date-time is read as UTC: the truth is less than a day off (offsets are
+# below 24 hours). Two days keep single events safe with room to spare.
+SINGLE_MARGIN = 2 * DAY
+# A series bounded by UNTIL: UNTIL, DTSTART and DTEND may each be a day off, and an
+# occurrence's length may change by an hour across DST: four days cover all of it.
+SERIES_MARGIN = 4 * DAY
+
+_DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?")
+_DURATION = re.compile(
+    r"\+?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.IGNORECASE
+)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def read_instant(text: str) -> tuple[int, bool] | None:
+    """``YYYYMMDD[THHMMSS[Z]]`` as seconds since the epoch read as UTC, and whether it is a
+    date only; None when the text is anything else (or not a real date)."""
+    match = _DATE_TIME.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = match.groups()
+    try:
+        days = date(int(year), int(month), int(day)).toordinal() - _EPOCH_ORDINAL
+    except ValueError:
+        return None
+    if hour is None:
+        return days * DAY, True
+    hours, minutes, seconds = int(hour), int(minute), int(second)
+    if hours > 23 or minutes > 59 or seconds > 60:
+        return None
+    return days * DAY + hours * 3600 + minutes * 60 + seconds, False
+
+
+def read_duration(text: str) -> int | None:
+    """A non-negative RFC 5545 DURATION in seconds; None for anything else."""
+    text = text.strip()
+    match = _DURATION.fullmatch(text)
+    if match is None or text.upper() in ("P", "+P") or text.upper().endswith("T"):
+        return None
+    weeks, days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+# The first letters of the properties the filter reads (DTSTART, DTEND, DURATION, RRULE,
+# RDATE, RECURRENCE-ID, UID) and of BEGIN/END: other lines are passed over unread.
+_READ_INITIALS = frozenset("DRUBEdrube")
+
+
+def _top_level_properties(raw: RawComponent) -> dict[str, list[tuple[str, str]]]:
+    """The component's own properties that the filter reads (not those of a VALARM inside
+    it): name -> list of (parameters text, value text), in file order."""
+    properties: dict[str, list[tuple[str, str]]] = {}
+    depth = 0
+    for line in raw.lines[1:-1]:
+        first = line.text[:1]
+        if first not in _READ_INITIALS and not first.isspace():
+            continue
+        name = line.name
+        if name == "BEGIN":
+            depth += 1
+            continue
+        if name == "END":
+            depth -= 1
+            continue
+        if depth != 0:
+            continue
+        value = line.value
+        head = line.text[: len(line.text) - len(value) - 1] if value else line.text
+        parameters = head[len(name) :] if head.upper().startswith(name) else head
+        properties.setdefault(name, []).append((parameters.upper(), value))
+    return properties
+
+
+def _single(properties: dict[str, list[tuple[str, str]]], name: str) -> str | None:
+    """The value of a property that must appear once; None when absent or repeated."""
+    values = properties.get(name, [])
+    return values[0][1] if len(values) == 1 else None
+
+
+def _rule_parts(rule: str) -> dict[str, str] | None:
+    parts: dict[str, str] = {}
+    for part in rule.split(";"):
+        key, equals, value = part.partition("=")
+        if not equals:
+            return None
+        parts[key.strip().upper()] = value.strip().upper()
+    return parts
+
+
+def might_touch(raw: RawComponent, window: Interval) -> bool:
+    """False only when the VEVENT's text proves that none of its occurrences can overlap
+    ``window`` (the loader's ``[start, end)`` instants); True otherwise."""
+    return _might_touch(raw, _top_level_properties(raw), window)
+
+
+def _might_touch(
+    raw: RawComponent, properties: dict[str, list[tuple[str, str]]], window: Interval
+) -> bool:
+    if raw.name != "VEVENT" or raw.problem is not None:
+        return True
+    window_start, window_end = window
+    start_text = _single(properties, "DTSTART")
+    start_read = read_instant(start_text) if start_text is not None else None
+    if start_read is None:
+        return True  # missing, repeated or unreadable: the parser decides (and warns)
+    start, is_date = start_read
+
+    # The length of one occurrence, read the same way as the start.
+    if "DTEND" in properties:
+        end_text = _single(properties, "DTEND")
+        end_read = read_instant(end_text) if end_text is not None else None
+        if end_read is None:
+            return True
+        length = end_read[0] - start
+    elif "DURATION" in properties:
+        duration_text = _single(properties, "DURATION")
+        duration = read_duration(duration_text) if duration_text is not None else None
+        if duration is None:
+            return True
+        length = duration
+    else:
+        length = DAY if is_date else 0
+    if length < 0:
+        return True  # an end before the start: let the parser warn about it
+
+    if "RECURRENCE-ID" in properties:
+        # An override: it matters where it now is and which occurrence it replaces. A
+        # RANGE=THISANDFUTURE override moves later occurrences too: keep it.
+        recurrence = properties["RECURRENCE-ID"]
+        if len(recurrence) != 1 or "RANGE" in recurrence[0][0]:
+            return True
+        replaced = read_instant(recurrence[0][1])
+        if replaced is None or _near(replaced[0], replaced[0] + length, window):
+            return True
+    if "RDATE" in properties or ("RRULE" in properties and "RECURRENCE-ID" in properties):
+        return True  # extra dates anywhere, or an override that is a series itself
+    rules = properties.get("RRULE", [])
+    if not rules:
+        return _near(start, start + length, window)
+
+    # A series: no occurrence starts before DTSTART (recurring-ical-events also yields
+    # DTSTART itself), and with UNTIL none starts after UNTIL.
+    if start > window_end + SINGLE_MARGIN:
+        return False
+    last_start: int | None = start
+    for _, rule in rules:
+        parts = _rule_parts(rule)
+        if parts is None or "COUNT" in parts or "UNTIL" not in parts:
+            return True
+        until = read_instant(parts["UNTIL"])
+        if until is None:
+            return True
+        last_start = max(last_start or start, until[0])
+    assert last_start is not None
+    return last_start + length + SERIES_MARGIN >= window_start
+
+
+def _near(start: int, end: int, window: Interval) -> bool:
+    window_start, window_end = window
+    return end + SINGLE_MARGIN >= window_start and start - SINGLE_MARGIN <= window_end
+
+
+def _group_key(properties: dict[str, list[tuple[str, str]]], index: int) -> object:
+    uids = properties.get("UID")
+    uid = uids[0][1].strip() if uids else ""  # as ``RawComponent.uid`` reads it
+    if not uid:
+        return index  # alone
+    # icalendar unescapes text values: two spellings of one UID are one series.
+    return uid.replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+
+
+def prefilter_components(
+    components: Sequence[RawComponent], window: Interval
+) -> list[RawComponent]:
+    """``components`` in file order, less the VEVENT UID groups of which no member might
+    touch ``window``. Every other component (VTIMEZONE, VFREEBUSY, ...) is kept."""
+    touching: dict[object, bool] = {}
+    keys: list[object] = []
+    for index, raw in enumerate(components):
+        if raw.name != "VEVENT":
+            keys.append(None)
+            continue
+        properties = _top_level_properties(raw)
+        key = _group_key(properties, index)
+        keys.append(key)
+        if not touching.get(key, False):
+            touching[key] = _might_touch(raw, properties, window)
+    return [
+        raw
+        for raw, key in zip(components, keys, strict=True)
+        if raw.name != "VEVENT" or touching[key]
+    ]
+
+
+__all__ = ["might_touch", "prefilter_components", "read_duration", "read_instant"]

@@ -1,0 +1,480 @@
+"""The window pre-filter (``window.py``) and the fast loading path it belongs to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cronoslot.errors import CalendarDataError
+from cronoslot.ical_split import RawComponent, split_calendar_text
+from cronoslot.loader import load_calendar, load_calendar_bytes
+from cronoslot.models import AccountSettings, BusyInterval
+from cronoslot.timeutil import DAY, parse_time
+from cronoslot.window import might_touch, prefilter_components, read_duration, read_instant
+
+# A March 2026 query.
+WINDOW = (parse_time("2026-03-01T00:00:00Z"), parse_time("2026-04-05T00:00:00Z"))
+
+
+def t(text: str) -> int:
+    return parse_time(text)
+
+
+def components(*events: str) -> list[RawComponent]:
+    """The components of a calendar holding ``events`` (each a VEVENT's inner lines)."""
+    body = "".join(f"BEGIN:VEVENT\n{event.strip()}\nEND:VEVENT\n" for event in events)
+    text = f"BEGIN:VCALENDAR\nVERSION:2.0\n{body}END:VCALENDAR\n"
+    return split_calendar_text(text).calendars[0].components
+
+
+def touches(event: str, window: tuple[int, int] = WINDOW) -> bool:
+    (raw,) = components(event)
+    return might_touch(raw, window)
+
+
+def kept_uids(*events: str) -> list[str | None]:
+    return [raw.uid for raw in prefilter_components(components(*events), WINDOW)]
+
+
+# --- reading values ----------------------------------------------------------------------
+
+
+def test_read_instant_forms() -> None:
+    assert read_instant("20260301") == (t("2026-03-01T00:00:00Z"), True)
+    assert read_instant("20260301T093000") == (t("2026-03-01T09:30:00Z"), False)
+    assert read_instant(" 20260301T093000Z ") == (t("2026-03-01T09:30:00Z"), False)
+    for bad in ("2026-03-01", "20261301", "20260230", "20260301T250000", "", "20260301T09"):
+        assert read_instant(bad) is None
+
+
+def test_read_duration_forms() -> None:
+    assert read_duration("PT1H30M") == 5400
+    assert read_duration("P1W") == 7 * DAY
+    assert read_duration("P1DT2H") == DAY + 7200
+    assert read_duration("+PT0S") == 0
+    for bad in ("-PT1H", "P", "PT", "1H", "P1H"):
+        assert read_duration(bad) is None
+
+
+# --- single events -------------------------------------------------------------------------
+
+
+def test_single_far_past_and_far_future_are_dropped() -> None:
+    assert not touches("UID:a\nDTSTART:20250101T090000Z\nDTEND:20250101T100000Z")
+    assert not touches("UID:a\nDTSTART:20270101T090000Z\nDTEND:20270101T100000Z")
+    assert not touches("UID:a\nDTSTART;TZID=Europe/London:20270101T090000\nDURATION:PT1H")
+
+
+def test_single_near_or_inside_is_kept() -> None:
+    assert touches("UID:a\nDTSTART:20260310T090000Z\nDTEND:20260310T100000Z")
+    # Just outside the window as written: a zone can move it inside.
+    assert touches("UID:a\nDTSTART;TZID=Pacific/Kiritimati:20260405T080000\nDURATION:PT1H")
+    assert touches("UID:a\nDTSTART:20260228T200000\nDTEND:20260228T230000")  # floating
+
+
+def test_long_event_spanning_the_window_is_kept() -> None:
+    assert touches("UID:a\nDTSTART:20250101T090000Z\nDTEND:20270101T100000Z")
+    assert touches("UID:a\nDTSTART;VALUE=DATE:20260101\nDURATION:P20W")
+
+
+def test_all_day_events_near_edges() -> None:
+    assert touches("UID:a\nDTSTART;VALUE=DATE:20260228")  # one day: ends at the start
+    assert touches("UID:a\nDTSTART;VALUE=DATE:20260405")
+    assert not touches("UID:a\nDTSTART;VALUE=DATE:20260220")
+    assert not touches("UID:a\nDTSTART;VALUE=DATE:20260410\nDTEND;VALUE=DATE:20260411")
+
+
+def test_floating_times_near_edges_are_kept_far_ones_dropped() -> None:
+    assert touches("UID:a\nDTSTART:20260404T230000\nDTEND:20260405T020000")
+    assert touches("UID:a\nDTSTART:20260226T230000\nDTEND:20260227T020000")
+    assert not touches("UID:a\nDTSTART:20260220T230000\nDTEND:20260221T020000")
+
+
+def test_zero_length_without_end_uses_start() -> None:
+    assert not touches("UID:a\nDTSTART:20260201T090000Z")
+    assert touches("UID:a\nDTSTART:20260301T090000Z")
+
+
+def test_unreadable_values_are_kept() -> None:
+    assert touches("UID:a\nDTSTART:2025-01-01T09:00:00Z\nDTEND:20250101T100000Z")
+    assert touches("UID:a\nDTSTART:20251301T090000Z\nDTEND:20250101T100000Z")
+    assert touches("UID:a\nDTEND:20250101T100000Z")  # no DTSTART
+    assert touches("UID:a\nDTSTART:20250101T090000Z\nDTSTART:20250101T090000Z")
+    assert touches("UID:a\nDTSTART:20250101T090000Z\nDTEND:garbage")
+    assert touches("UID:a\nDTSTART:20250101T090000Z\nDURATION:-PT1H")
+    assert touches("UID:a\nDTSTART:20250101T100000Z\nDTEND:20250101T090000Z")  # end < start
+
+
+def test_properties_inside_an_alarm_are_not_the_events() -> None:
+    event = (
+        "UID:a\nDTSTART:20250101T090000Z\nDTEND:20250101T100000Z\n"
+        "BEGIN:VALARM\nACTION:DISPLAY\nRDATE:20260310T090000Z\nEND:VALARM"
+    )
+    assert not touches(event)
+
+
+# --- series ----------------------------------------------------------------------------------
+
+
+def test_series_ended_by_until_before_the_window_is_dropped() -> None:
+    assert not touches(
+        "UID:a\nDTSTART:20230102T090000Z\nDTEND:20230102T100000Z\n"
+        "RRULE:FREQ=WEEKLY;UNTIL=20251231T235959Z"
+    )
+    # UNTIL just before the window: an occurrence can still reach into it.
+    assert touches(
+        "UID:a\nDTSTART:20230102T090000Z\nDTEND:20230102T100000Z\n"
+        "RRULE:FREQ=WEEKLY;UNTIL=20260227T090000Z"
+    )
+    # Long occurrences reach further than UNTIL.
+    assert touches(
+        "UID:a\nDTSTART;VALUE=DATE:20230102\nDURATION:P30D\nRRULE:FREQ=MONTHLY;UNTIL=20260201"
+    )
+
+
+def test_series_without_until_or_with_count_or_rdate_is_kept() -> None:
+    assert touches("UID:a\nDTSTART:20230102T090000Z\nRRULE:FREQ=WEEKLY")
+    assert touches("UID:a\nDTSTART:20230102T090000Z\nRRULE:FREQ=WEEKLY;COUNT=3")
+    assert touches(
+        "UID:a\nDTSTART:20230102T090000Z\nRRULE:FREQ=WEEKLY;UNTIL=20230201T000000Z\n"
+        "RDATE:20260310T090000Z"
+    )
+    assert touches("UID:a\nDTSTART:20270102T090000Z\nRDATE:20260310T090000Z")
+    assert touches("UID:a\nDTSTART:20230102T090000Z\nRRULE:FREQ=WEEKLY;UNTIL=someday")
+
+
+def test_series_starting_after_the_window_is_dropped() -> None:
+    assert not touches("UID:a\nDTSTART:20260501T090000Z\nRRULE:FREQ=DAILY")
+    assert touches("UID:a\nDTSTART:20260405T090000Z\nRRULE:FREQ=DAILY")
+
+
+def test_override_moved_into_the_window_keeps_its_far_series() -> None:
+    master = (
+        "UID:s\nDTSTART:20230102T090000Z\nDTEND:20230102T100000Z\n"
+        "RRULE:FREQ=WEEKLY;UNTIL=20231231T000000Z"
+    )
+    override = (
+        "UID:s\nRECURRENCE-ID:20230109T090000Z\nDTSTART:20260310T090000Z\nDTEND:20260310T100000Z"
+    )
+    far_single = "UID:x\nDTSTART:20200101T090000Z\nDTEND:20200101T100000Z"
+    assert kept_uids(master, far_single, override) == ["s", "s"]
+    assert kept_uids(master, far_single) == []
+
+
+def test_override_of_a_near_series_moved_far_away_is_kept_with_it() -> None:
+    master = "UID:s\nDTSTART:20260302T090000Z\nDTEND:20260302T100000Z\nRRULE:FREQ=WEEKLY"
+    override = (
+        "UID:s\nRECURRENCE-ID:20260309T090000Z\nDTSTART:20290310T090000Z\nDTEND:20290310T100000Z"
+    )
+    assert kept_uids(override, master) == ["s", "s"]
+    # On its own it is kept too: the occurrence it replaces is in the window.
+    (raw,) = components(override)
+    assert might_touch(raw, WINDOW)
+
+
+def test_range_override_is_kept() -> None:
+    assert touches(
+        "UID:s\nRECURRENCE-ID;RANGE=THISANDFUTURE:20230109T090000Z\n"
+        "DTSTART:20230110T090000Z\nDTEND:20230110T100000Z"
+    )
+
+
+def test_duplicate_masters_stay_together() -> None:
+    near = "UID:d\nSEQUENCE:1\nDTSTART:20260310T090000Z\nDTEND:20260310T100000Z"
+    far = "UID:d\nSEQUENCE:2\nDTSTART:20290310T090000Z\nDTEND:20290310T100000Z"
+    assert kept_uids(far, near) == ["d", "d"]
+    assert kept_uids(near, far) == ["d", "d"]
+
+
+def test_components_without_uid_are_alone_and_others_are_kept() -> None:
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:X\nEND:VTIMEZONE\n"
+        "BEGIN:VEVENT\nDTSTART:20200101T090000Z\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nDTSTART:20260310T090000Z\nDTEND:20260310T100000Z\nEND:VEVENT\n"
+        "BEGIN:VFREEBUSY\nFREEBUSY:20200101T090000Z/PT1H\nEND:VFREEBUSY\n"
+        "BEGIN:VTODO\nDTSTART:20200101T090000Z\nEND:VTODO\nEND:VCALENDAR\n"
+    )
+    raws = split_calendar_text(text).calendars[0].components
+    kept = prefilter_components(raws, WINDOW)
+    assert [raw.name for raw in kept] == ["VTIMEZONE", "VEVENT", "VFREEBUSY", "VTODO"]
+    assert kept[1] is raws[2]
+
+
+def test_uid_spellings_icalendar_reads_as_one_are_one_group() -> None:
+    near = "UID:a\\,b\nDTSTART:20260310T090000Z\nDTEND:20260310T100000Z"
+    far = "UID:a,b\nRECURRENCE-ID:20200101T090000Z\nDTSTART:20200101T090000Z"
+    assert len(kept_uids(far, near)) == 2
+
+
+# --- the loader with and without the fast path -----------------------------------------------
+
+
+def load_both(
+    data: bytes, window: tuple[int, int], tzid: str | None = None
+) -> tuple[list[BusyInterval], list[BusyInterval]]:
+    """(fast path, plain path) answers for the same bytes."""
+    answers = []
+    for fast in (True, False):
+        answers.append(
+            load_calendar_bytes(
+                data,
+                path=Path("generated.ics"),
+                calendar_id="cal",
+                settings=AccountSettings(tzid=tzid),
+                window=window,
+                warn=lambda _message: None,
+                fast=fast,
+            )
+        )
+    return answers[0], answers[1]
+
+
+def test_load_calendar_reads_the_file_and_matches_bytes(tmp_path: Path) -> None:
+    data = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260310T090000Z\r\n"
+        b"DTEND:20260310T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    path = tmp_path / "a.ics"
+    path.write_bytes(data)
+    settings_ = AccountSettings()
+    from_file = load_calendar(
+        path, calendar_id="c", settings=settings_, window=WINDOW, warn=lambda _m: None
+    )
+    from_bytes = load_calendar_bytes(
+        data, path=path, calendar_id="c", settings=settings_, window=WINDOW, warn=lambda _m: None
+    )
+    assert from_file == from_bytes
+    assert [(b.start, b.end) for b in from_file] == [
+        (t("2026-03-10T09:00:00Z"), t("2026-03-10T10:00:00Z"))
+    ]
+    with pytest.raises(CalendarDataError, match=r"a\.ics"):
+        load_calendar_bytes(
+            b"not a calendar",
+            path=path,
+            calendar_id="c",
+            settings=settings_,
+            window=WINDOW,
+            warn=lambda _m: None,
+        )
+
+
+def test_old_weekly_series_is_moved_but_keeps_dst_exdates_and_overrides() -> None:
+    # Weekly 09:00 London from 2020, one EXDATE and one override in the window.
+    data = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:w\r\n"
+        b"DTSTART;TZID=Europe/London:20200106T090000\r\n"
+        b"DTEND;TZID=Europe/London:20200106T093000\r\n"
+        b"RRULE:FREQ=WEEKLY;INTERVAL=2\r\n"
+        b"EXDATE;TZID=Europe/London:20260406T090000\r\n"
+        b"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:w\r\n"
+        b"RECURRENCE-ID;TZID=Europe/London:20260323T090000\r\n"
+        b"DTSTART;TZID=Europe/London:20260331T150000\r\n"
+        b"DTEND;TZID=Europe/London:20260331T160000\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    fast, plain = load_both(data, (WINDOW[0], t("2026-04-21T00:00:00Z")))
+    assert fast == plain
+    assert [(b.start, b.end) for b in fast] == [
+        (t("2026-03-09T09:00:00Z"), t("2026-03-09T09:30:00Z")),  # GMT
+        # 03-23 moved to the 31st (BST); 04-06 excluded
+        (t("2026-03-31T14:00:00Z"), t("2026-03-31T15:00:00Z")),
+        (t("2026-04-20T08:00:00Z"), t("2026-04-20T08:30:00Z")),  # 09:00 BST
+    ]
+
+
+# --- generated calendars: the fast path answers as the plain one ---------------------------
+
+ZONES = ["Europe/London", "America/New_York"]
+KINDS = ["Europe/London", "America/New_York", "utc", "floating", "date"]
+BASE = datetime(2023, 1, 2, 0, 0)
+
+
+def _utc(moment: datetime, xwr: str | None) -> datetime:
+    """A naive wall time of the X-WR-TIMEZONE (else UTC) as UTC."""
+    return moment.replace(tzinfo=ZoneInfo(xwr or "UTC")).astimezone(ZoneInfo("UTC"))
+
+
+def _format(moment: datetime, kind: str, xwr: str | None, name: str) -> str:
+    """A DTSTART-like line for a naive local ``moment`` written in ``kind``."""
+    if kind == "date":
+        return f"{name};VALUE=DATE:{moment:%Y%m%d}"
+    if kind == "floating":
+        return f"{name}:{moment:%Y%m%dT%H%M%S}"
+    if kind == "utc":
+        # Google style: local wall time of the X-WR-TIMEZONE, written in UTC.
+        return f"{name}:{_utc(moment, xwr):%Y%m%dT%H%M%S}Z"
+    return f"{name};TZID={kind}:{moment:%Y%m%dT%H%M%S}"
+
+
+@st.composite
+def series_event(draw: st.DrawFn, uid: str, xwr: str | None) -> list[str]:
+    kind = draw(st.sampled_from(KINDS))
+    start = BASE + timedelta(
+        days=draw(st.integers(0, 3 * 365)), minutes=15 * draw(st.integers(0, 95))
+    )
+    if kind == "date":
+        start = start.replace(hour=0, minute=0)
+    frequency = draw(st.sampled_from(["DAILY", "WEEKLY"]))
+    interval = draw(st.integers(1, 3))
+    period = timedelta(days=interval * (7 if frequency == "WEEKLY" else 1))
+    length = (
+        timedelta(days=1) if kind == "date" else timedelta(minutes=30 * draw(st.integers(1, 6)))
+    )
+    rule = f"RRULE:FREQ={frequency};INTERVAL={interval}"
+    if frequency == "WEEKLY" and draw(st.booleans()):
+        rule += ";BYDAY=" + ",".join(
+            draw(st.sets(st.sampled_from(["MO", "TU", "WE", "TH", "FR"]), min_size=1))
+        )
+    ending = draw(st.sampled_from(["none", "none", "until", "count"]))
+    if ending == "until":
+        until = start + period * draw(st.integers(0, 300))
+        rule += (
+            f";UNTIL={until:%Y%m%d}"
+            if kind == "date"
+            else f";UNTIL={_utc(until, xwr):%Y%m%dT%H%M%S}Z"
+        )
+    elif ending == "count":
+        rule += f";COUNT={draw(st.integers(1, 300))}"
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", _format(start, kind, xwr, "DTSTART")]
+    lines.append(
+        _format(start + length, kind, xwr, "DTEND")
+        if draw(st.booleans()) or kind == "date"
+        else f"DURATION:PT{int(length.total_seconds())}S"
+    )
+    lines.append(rule)
+    for index in draw(st.lists(st.integers(0, 250), max_size=3)):
+        lines.append(_format(start + period * index, kind, xwr, "EXDATE"))
+    if draw(st.booleans()):
+        lines.append("TRANSP:TRANSPARENT" if draw(st.booleans()) else "STATUS:TENTATIVE")
+    lines.append("END:VEVENT")
+    for index in draw(st.lists(st.integers(0, 250), max_size=3, unique=True)):
+        moved = start + period * index + timedelta(hours=draw(st.integers(-400 * 24, 400 * 24)))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            _format(start + period * index, kind, xwr, "RECURRENCE-ID"),
+            _format(moved, kind, xwr, "DTSTART"),
+            _format(moved + length, kind, xwr, "DTEND"),
+            "SUMMARY:moved",
+            "END:VEVENT",
+        ]
+    return lines
+
+
+@st.composite
+def single_event(draw: st.DrawFn, uid: str, xwr: str | None) -> list[str]:
+    kind = draw(st.sampled_from(KINDS))
+    start = BASE + timedelta(
+        days=draw(st.integers(0, 4 * 365)), minutes=15 * draw(st.integers(0, 95))
+    )
+    if kind == "date":
+        start = start.replace(hour=0, minute=0)
+        length = timedelta(days=draw(st.integers(1, 40)))
+    else:
+        length = timedelta(minutes=15 * draw(st.integers(0, 400)))
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        _format(start, kind, xwr, "DTSTART"),
+        _format(start + length, kind, xwr, "DTEND"),
+        "END:VEVENT",
+    ]
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> bytes:
+    xwr = draw(st.sampled_from([None, None, *ZONES]))
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    if xwr is not None:
+        lines.append(f"X-WR-TIMEZONE:{xwr}")
+    count = draw(st.integers(1, 6))
+    for number in range(count):
+        uid = f"e{number}"
+        if draw(st.booleans()):
+            lines += draw(series_event(uid, xwr))
+        else:
+            lines += draw(single_event(uid, xwr))
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> tuple[int, int]:
+    start_day = BASE.date() + timedelta(days=draw(st.integers(0, 4 * 365)))
+    if draw(st.booleans()):
+        # Around a DST change of Europe or the United States (second Sunday of March...).
+        year = draw(st.integers(2023, 2026))
+        start_day = draw(
+            st.sampled_from(
+                [date(year, 3, 5), date(year, 3, 25), date(year, 10, 20), date(year, 11, 1)]
+            )
+        )
+    start = t(f"{start_day.isoformat()}T{draw(st.integers(0, 23)):02d}:00:00Z")
+    return start, start + draw(st.integers(1, 60)) * DAY
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=calendars(), window=windows(), tzid=st.sampled_from([None, "America/New_York"]))
+def test_fast_path_answers_as_the_plain_path(
+    data: bytes, window: tuple[int, int], tzid: str | None
+) -> None:
+    fast, plain = load_both(data, window, tzid)
+    assert fast == plain
+
+
+def test_broken_event_far_from_the_window_is_not_parsed_so_not_warned() -> None:
+    data = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:far\r\nDTSTART:20200101T090000Z\r\n"
+        b"DTEND:20200101T100000Z\r\nATTENDEE;=broken\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    messages: dict[bool, list[str]] = {True: [], False: []}
+    for prefilter in (True, False):
+        load_calendar_bytes(
+            data,
+            path=Path("far.ics"),
+            calendar_id="c",
+            settings=AccountSettings(),
+            window=WINDOW,
+            warn=messages[prefilter].append,
+            prefilter=prefilter,
+        )
+    assert messages[True] == []
+    assert len(messages[False]) == 1 and "UID far" in messages[False][0]
+
+
+def test_shifting_moves_old_daily_and_weekly_series_by_whole_periods() -> None:
+    import icalendar
+
+    from cronoslot.loader import _shifted_series
+
+    def parsed(lines: str) -> Any:
+        return icalendar.Event.from_ical(f"BEGIN:VEVENT\r\n{lines}END:VEVENT\r\n".encode())
+
+    def shifted(lines: str) -> tuple[Any, Any]:
+        moved = _shifted_series(parsed(lines), WINDOW[0], ZoneInfo("UTC"))
+        return moved["DTSTART"].dt, (moved["DTEND"].dt if "DTEND" in moved else None)
+
+    start, end = shifted(
+        "DTSTART;TZID=Europe/London:20200106T090000\r\n"
+        "DTEND;TZID=Europe/London:20200106T093000\r\nRRULE:FREQ=WEEKLY;INTERVAL=2\r\n"
+    )
+    london = ZoneInfo("Europe/London")
+    assert isinstance(start, datetime) and isinstance(end, datetime)
+    assert (start.hour, start.minute, start.tzinfo) == (9, 0, london)  # wall time kept
+    assert (start.date() - date(2020, 1, 6)).days % 14 == 0
+    assert end - start == timedelta(minutes=30)
+    assert timedelta(days=7) < datetime(2026, 3, 1, tzinfo=london) - start < timedelta(days=22)
+    # COUNT, MONTHLY and recent series are left as they are.
+    for lines in (
+        "DTSTART:20200106T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=400\r\n",
+        "DTSTART:20200106T090000Z\r\nRRULE:FREQ=MONTHLY\r\n",
+        "DTSTART:20260223T090000Z\r\nRRULE:FREQ=DAILY\r\n",
+        "DTSTART:20200106T090000Z\r\nRDATE:20260310T090000Z\r\nRRULE:FREQ=DAILY\r\n",
+    ):
+        assert shifted(lines)[0] == parsed(lines)["DTSTART"].dt
