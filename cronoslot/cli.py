@@ -212,6 +212,40 @@ def _query_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return _cache_options(command)
 
 
+def _answer(
+    ctx: click.Context,
+    kind: str,
+    request: str | None,
+    calendars: str,
+    now: int | None,
+    output_format: str,
+    tz: str | None,
+    strict: bool,
+    cache_dir: str | None,
+    no_cache: bool,
+) -> None:
+    """Read, validate, solve and print one query (``kind`` availability or sequence)."""
+    from . import engine, output, query
+
+    body = _read_request(ctx, request)
+    store = _open_store(calendars)
+    warnings = Warnings(strict)
+    clock = now if now is not None else int(time.time())
+    parse = query.parse_availability if kind == "availability" else query.parse_sequence
+    parsed: Any = parse(body, now=clock, store=store, strict=strict, warn=warnings.request_phase)
+    with _load_options(cache_dir, no_cache) as options:
+        solve: Any = engine.availability if kind == "availability" else engine.sequence
+        result = solve(parsed, store, warnings, options)
+    if output_format == "table":
+        from . import render
+
+        table: Any = render.availability_table if kind == "availability" else render.sequence_table
+        table(result, tz, _stdout())
+    else:
+        to_json: Any = output.availability_json if kind == "availability" else output.sequence_json
+        _emit_json(to_json(result))
+
+
 @click.group(cls=CronoslotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cronoslot")
 def cli() -> None:
@@ -256,29 +290,9 @@ def availability(
       cronoslot availability request.json | jq -r '.available_periods[] | "\\(.start) \\(.end)"'
       echo '{...}' | cronoslot availability - --format table --tz America/New_York
     """
-    from . import engine
-    from .query import parse_availability
-
-    body = _read_request(ctx, request)
-    store = _open_store(calendars)
-    warnings = Warnings(strict)
-    parsed = parse_availability(
-        body,
-        now=now if now is not None else int(time.time()),
-        store=store,
-        strict=strict,
-        warn=warnings.request_phase,
+    _answer(
+        ctx, "availability", request, calendars, now, output_format, tz, strict, cache_dir, no_cache
     )
-    with _load_options(cache_dir, no_cache) as options:
-        result = engine.availability(parsed, store, warnings, options)
-    if output_format == "table":
-        from .render import availability_table
-
-        availability_table(result, tz, _stdout())
-    else:
-        from .output import availability_json
-
-        _emit_json(availability_json(result))
 
 
 @cli.command()
@@ -306,29 +320,9 @@ def sequence(
       cronoslot sequence interview-loop.json --format table --tz Europe/London
       cronoslot sequence interview-loop.json | jq '.sequences[0].sequence[] | {sequence_id, start}'
     """
-    from . import engine
-    from .query import parse_sequence
-
-    body = _read_request(ctx, request)
-    store = _open_store(calendars)
-    warnings = Warnings(strict)
-    parsed = parse_sequence(
-        body,
-        now=now if now is not None else int(time.time()),
-        store=store,
-        strict=strict,
-        warn=warnings.request_phase,
+    _answer(
+        ctx, "sequence", request, calendars, now, output_format, tz, strict, cache_dir, no_cache
     )
-    with _load_options(cache_dir, no_cache) as options:
-        result = engine.sequence(parsed, store, warnings, options)
-    if output_format == "table":
-        from .render import sequence_table
-
-        sequence_table(result, tz, _stdout())
-    else:
-        from .output import sequence_json
-
-        _emit_json(sequence_json(result))
 
 
 @cli.command()
