@@ -2,16 +2,20 @@
 
 Parsing iCalendar is slow (about 1.4 s for 5,000 events), while a query asks about a few
 weeks of a file that rarely changes. So the cache keeps, in one SQLite file, the busy
-intervals of each file in blocks of calendar months (UTC), keyed by everything they depend
-on: the file's content hash, the calendar id (it is inside every interval), the account's
-zone and e-mail addresses, and the cronoslot version and schema. A query reads the months of
-its window; months not cached yet are loaded together with one loader call over exactly
-their span and stored.
+intervals of each file in blocks of one week (Monday 00:00 UTC), keyed by everything they
+depend on: the file's content hash, the calendar id (it is inside every interval), the
+account's zone and e-mail addresses, and the cronoslot version and schema. A query reads the
+blocks of its window; blocks not cached yet are loaded together with one loader call over
+exactly their span and stored.
 
-An interval is stored in every month it overlaps (a long event that started months before a
-window must still be served), marked as "own" in the month it starts in. Served from months
-M1..Mk, an interval is taken from M1 whatever its start, and from a later month only when it
+An interval is stored in every block it overlaps (a long event that started weeks before a
+window must still be served), marked as "own" in the block it starts in. Served from blocks
+B1..Bk, an interval is taken from B1 whatever its start, and from a later block only when it
 starts there: each interval is served exactly once, and two identical events stay two.
+
+A file whose size and modification time match the record of its last read, and which has not
+been modified in the last few seconds, is taken to have the recorded content without being
+read again (as make and git do); a file modified more recently is always read and hashed.
 
 After a good read the file's bytes are kept as the last good copy of its path. When the file
 later cannot be read or is not iCalendar any more, that copy is served instead, with a
@@ -43,15 +47,15 @@ from .errors import CalendarDataError, Warn
 from .intervals import Interval
 from .models import AccountSettings, BusyInterval, Transparency
 
-DATABASE_NAME = "busy-v1.sqlite3"
-SCHEMA = 1
+DATABASE_NAME = "busy-v2.sqlite3"
+SCHEMA = 2
 _MAGIC = "cronoslot busy-interval cache"
 
-# Windows beyond these years, or wider than this many months, are loaded without the cache:
+# Windows beyond these years, or wider than this many blocks, are loaded without the cache:
 # they are rare, and storing them would only fill the database.
 _FIRST_YEAR = 1800
 _LAST_YEAR = 2400
-_MAX_MONTHS = 240
+_MAX_BLOCKS = 1040  # twenty years
 
 _BUSY_TIMEOUT_MS = 10_000
 _ATTEMPTS = 5
@@ -81,19 +85,27 @@ CREATE TABLE blocks (
     content_hash TEXT NOT NULL,
     calendar_id TEXT NOT NULL,
     variant TEXT NOT NULL,
-    month INTEGER NOT NULL,
+    block INTEGER NOT NULL,
     interval_count INTEGER NOT NULL,
     intervals TEXT NOT NULL,
     warnings TEXT NOT NULL,
-    PRIMARY KEY (content_hash, calendar_id, variant, month)
+    PRIMARY KEY (content_hash, calendar_id, variant, block)
 ) WITHOUT ROWID;
 """
 _TABLES = frozenset({"meta", "files", "copies", "blocks"})
 
 _T = TypeVar("_T")
 
+# A file untouched for this long is trusted by its size and modification time.
+_SETTLED_NS = 2_000_000_000
+
+
+class _NeedsContent(Exception):
+    """A block is missing and the file's bytes were not read: read them and try again."""
+
+
 # A stored interval: [start, end, transparency, event_uid, event_id, tags, summary, private,
-# own] where own is true in the month the interval starts in.
+# own] where own is true in the block the interval starts in.
 _Row = list[Any]
 
 
@@ -224,6 +236,17 @@ class Cache:
         path = Path(path)
         key = os.path.abspath(path)
         stat = _stat(path)  # before reading: a change while reading then makes it stale
+        known_hash = self._recorded_hash(key, stat)
+        if known_hash is not None:
+            try:
+                intervals, messages, _ = self._intervals(
+                    None, known_hash, path, calendar_id, settings, window
+                )
+            except _NeedsContent:
+                pass  # some block is missing: read the file after all
+            else:
+                _replay(messages, path, warn)
+                return FileLoad(tuple(intervals), disconnected=False)
         try:
             data = self._read(path)
         except CalendarDataError as error:
@@ -239,6 +262,23 @@ class Cache:
         _replay(messages, path, warn)
         return FileLoad(tuple(intervals), disconnected=False)
 
+    def _recorded_hash(self, key: str, stat: tuple[int, int] | None) -> str | None:
+        """The recorded content hash of ``key`` when its size and modification time still
+        match and it was last modified long enough ago that a same-size rewrite within the
+        file system's timestamp granularity cannot hide behind the record."""
+        if stat is None or stat[1] > time.time_ns() - _SETTLED_NS:
+            return None
+
+        def query(connection: sqlite3.Connection) -> str | None:
+            record = connection.execute(
+                "SELECT size, mtime_ns, content_hash FROM files WHERE path = ?", (key,)
+            ).fetchone()
+            if record is None or (record[0], record[1]) != stat:
+                return None
+            return str(record[2])
+
+        return self._run(query)
+
     def is_warm(
         self,
         path: Path | str,
@@ -247,12 +287,12 @@ class Cache:
         *,
         calendar_id: str | None = None,
     ) -> bool:
-        """Whether every month of ``window`` is cached for the file's current content (as
+        """Whether every block of ``window`` is cached for the file's current content (as
         far as its size and modification time tell; the file is not read), for
         ``calendar_id`` or, when None, for any calendar id."""
-        months = _months(window)
+        window_blocks = _blocks(window)
         stat = _stat(Path(path))
-        if months is None or stat is None:
+        if window_blocks is None or stat is None:
             return False
         key = os.path.abspath(path)
         variant = self._variant(settings)
@@ -265,14 +305,16 @@ class Cache:
                 return False
             sql = (
                 "SELECT COUNT(*) FROM blocks WHERE content_hash = ? AND variant = ?"
-                " AND month BETWEEN ? AND ?"
+                " AND block BETWEEN ? AND ?"
             )
-            parameters: list[Any] = [record[2], variant, months[0], months[-1]]
+            parameters: list[Any] = [record[2], variant, window_blocks[0], window_blocks[-1]]
             if calendar_id is not None:
                 sql += " AND calendar_id = ?"
                 parameters.append(calendar_id)
             sql += " GROUP BY calendar_id"
-            return any(count == len(months) for (count,) in connection.execute(sql, parameters))
+            return any(
+                count == len(window_blocks) for (count,) in connection.execute(sql, parameters)
+            )
 
         return self._run(query) is True
 
@@ -376,7 +418,7 @@ class Cache:
 
     def _intervals(
         self,
-        data: bytes,
+        data: bytes | None,
         content_hash: str,
         path: Path,
         calendar_id: str,
@@ -384,50 +426,55 @@ class Cache:
         window: Interval,
     ) -> tuple[list[BusyInterval], list[str], list[tuple[Any, ...]]]:
         """The intervals of ``data`` overlapping ``window``, the warnings to give (with the
-        path mark), and the block rows to store. Raises what the loader raises."""
-        months = _months(window)
-        if months is None:
+        path mark), and the block rows to store. Raises what the loader raises, and
+        ``_NeedsContent`` when ``data`` is None and some block is not cached."""
+        window_blocks = _blocks(window)
+        if window_blocks is None:
+            if data is None:
+                raise _NeedsContent
             collected: list[str] = []
             loaded = self._load(data, path, calendar_id, settings, window, collected.append)
             return loaded, [_mark(message, path) for message in collected], []
 
         variant = self._variant(settings)
-        first, last = months[0], months[-1]
+        first, last = window_blocks[0], window_blocks[-1]
 
         def query(connection: sqlite3.Connection) -> list[tuple[int, str, str]]:
             return connection.execute(
-                "SELECT month, intervals, warnings FROM blocks WHERE content_hash = ?"
-                " AND calendar_id = ? AND variant = ? AND month BETWEEN ? AND ?",
+                "SELECT block, intervals, warnings FROM blocks WHERE content_hash = ?"
+                " AND calendar_id = ? AND variant = ? AND block BETWEEN ? AND ?",
                 (content_hash, calendar_id, variant, first, last),
             ).fetchall()
 
         blocks: dict[int, tuple[list[_Row], list[str]]] = {}
-        for month, stored_rows, stored_warnings in self._run(query) or ():
+        for block, stored_rows, stored_warnings in self._run(query) or ():
             # An unreadable block is loaded again (and overwritten) like a missing one.
             with suppress(ValueError):
-                blocks[month] = (json.loads(stored_rows), json.loads(stored_warnings))
+                blocks[block] = (json.loads(stored_rows), json.loads(stored_warnings))
 
         fresh: list[tuple[Any, ...]] = []
-        missing = [month for month in months if month not in blocks]
-        if missing:
+        missing = [block for block in window_blocks if block not in blocks]
+        if missing and data is None:
+            raise _NeedsContent
+        if missing and data is not None:
             low, high = missing[0], missing[-1]
             collected = []
-            span = (_month_start(low), _month_start(high + 1))
+            span = (_block_start(low), _block_start(high + 1))
             loaded = self._load(data, path, calendar_id, settings, span, collected.append)
             messages = [_mark(message, path) for message in collected]
-            by_month = _split_into_months(loaded, low, high)
+            by_block = _split_into_blocks(loaded, low, high)
             encoded_messages = json.dumps(messages)
-            for month in range(low, high + 1):
-                if month in blocks:
+            for block in range(low, high + 1):
+                if block in blocks:
                     continue
-                rows = by_month.get(month, [])
-                blocks[month] = (rows, messages)
+                rows = by_block.get(block, [])
+                blocks[block] = (rows, messages)
                 fresh.append(
                     (
                         content_hash,
                         calendar_id,
                         variant,
-                        month,
+                        block,
                         len(rows),
                         json.dumps(rows, separators=(",", ":")),
                         encoded_messages,
@@ -437,14 +484,14 @@ class Cache:
         window_start, window_end = window
         intervals: list[BusyInterval] = []
         messages_out: list[str] = []
-        for month in months:
-            rows, messages = blocks[month]
+        for block in window_blocks:
+            rows, messages = blocks[block]
             messages_out.extend(messages)
-            take_carried = month == first
+            take_carried = block == first
             for row in rows:
                 if (take_carried or row[8]) and row[0] < window_end and row[1] > window_start:
                     intervals.append(_interval(row, calendar_id))
-        # Blocks come in month order and rows in the loader's order, so this is already
+        # Blocks come in block order and rows in the loader's order, so this is already
         # sorted; the stable sort only guards the contract.
         intervals.sort(key=lambda interval: (interval.start, interval.end))
         return intervals, messages_out, fresh
@@ -482,7 +529,7 @@ class Cache:
         def write(connection: sqlite3.Connection) -> None:
             with _transaction(connection):
                 connection.executemany(
-                    "INSERT OR REPLACE INTO blocks (content_hash, calendar_id, variant, month,"
+                    "INSERT OR REPLACE INTO blocks (content_hash, calendar_id, variant, block,"
                     " interval_count, intervals, warnings) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     fresh,
                 )
@@ -535,7 +582,7 @@ class Cache:
                 with _transaction(connection):
                     connection.executemany(
                         "INSERT OR REPLACE INTO blocks (content_hash, calendar_id, variant,"
-                        " month, interval_count, intervals, warnings)"
+                        " block, interval_count, intervals, warnings)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?)",
                         fresh,
                     )
@@ -724,38 +771,43 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return status.st_size, status.st_mtime_ns
 
 
-def _month_of(instant: int) -> int:
-    moment = datetime.fromtimestamp(instant, UTC)
-    return moment.year * 12 + moment.month - 1
+# Blocks are weeks from Monday 00:00 UTC: small enough that a 35-day query loads little
+# beyond its window when cold, large enough that a query reads only a handful of rows.
+_BLOCK = timeutil.WEEK
+_BLOCK_OFFSET = 3 * timeutil.DAY  # 1970-01-01 was a Thursday
 
 
-def _month_start(month: int) -> int:
-    return timeutil.from_datetime(datetime(month // 12, month % 12 + 1, 1, tzinfo=UTC))
+def _block_of(instant: int) -> int:
+    return (instant + _BLOCK_OFFSET) // _BLOCK
+
+
+def _block_start(block: int) -> int:
+    return block * _BLOCK - _BLOCK_OFFSET
 
 
 _FIRST_INSTANT = timeutil.from_datetime(datetime(_FIRST_YEAR, 1, 1, tzinfo=UTC))
 _LAST_INSTANT = timeutil.from_datetime(datetime(_LAST_YEAR, 1, 1, tzinfo=UTC))
 
 
-def _months(window: Interval) -> list[int] | None:
-    """The months (``year * 12 + month - 1``) that ``window`` overlaps; None when the window
-    is empty, out of range or too wide to be cached."""
+def _blocks(window: Interval) -> list[int] | None:
+    """The week blocks that ``window`` overlaps; None when the window is empty, out of
+    range or too wide to be cached."""
     start, end = window
     if start >= end or start < _FIRST_INSTANT or end > _LAST_INSTANT:
         return None
-    first, last = _month_of(start), _month_of(end - 1)
-    if last - first + 1 > _MAX_MONTHS:
+    first, last = _block_of(start), _block_of(end - 1)
+    if last - first + 1 > _MAX_BLOCKS:
         return None
     return list(range(first, last + 1))
 
 
-def _split_into_months(intervals: list[BusyInterval], low: int, high: int) -> dict[int, list[_Row]]:
-    """Each interval as a row in every month of ``low..high`` it overlaps, in the loader's
-    order; ``own`` (the last field) in the month it starts in."""
-    by_month: dict[int, list[_Row]] = {}
+def _split_into_blocks(intervals: list[BusyInterval], low: int, high: int) -> dict[int, list[_Row]]:
+    """Each interval as a row in every block of ``low..high`` it overlaps, in the loader's
+    order; ``own`` (the last field) in the block it starts in."""
+    by_block: dict[int, list[_Row]] = {}
     for interval in intervals:
-        starts_in = _month_of(interval.start)
-        ends_in = _month_of(interval.end - 1) if interval.end > interval.start else starts_in
+        starts_in = _block_of(interval.start)
+        ends_in = _block_of(interval.end - 1) if interval.end > interval.start else starts_in
         fields = [
             interval.start,
             interval.end,
@@ -766,24 +818,37 @@ def _split_into_months(intervals: list[BusyInterval], low: int, high: int) -> di
             interval.summary,
             interval.private,
         ]
-        for month in range(max(starts_in, low), min(ends_in, high) + 1):
-            by_month.setdefault(month, []).append([*fields, month == starts_in])
-    return by_month
+        for block in range(max(starts_in, low), min(ends_in, high) + 1):
+            by_block.setdefault(block, []).append([*fields, block == starts_in])
+    return by_block
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
 
 
 def _interval(row: _Row, calendar_id: str) -> BusyInterval:
+    # The hot path of a warm query (tens of thousands of rows): filling the frozen
+    # dataclass's __dict__ at once is twice as fast as its __init__. The row's fields were
+    # written from a BusyInterval by _split_into_blocks, so they are already valid.
     tags = row[5]
-    return BusyInterval(
-        row[0],
-        row[1],
-        _TRANSPARENCIES[row[2]],
-        calendar_id,
-        row[3],
-        row[4],
-        frozenset(tags) if tags else _NO_TAGS,
-        row[6],
-        row[7],
+    interval = _new_object(BusyInterval)
+    _set_attribute(
+        interval,
+        "__dict__",
+        {
+            "start": row[0],
+            "end": row[1],
+            "transparency": _TRANSPARENCIES[row[2]],
+            "calendar_id": calendar_id,
+            "event_uid": row[3],
+            "event_id": row[4],
+            "tags": frozenset(tags) if tags else _NO_TAGS,
+            "summary": row[6],
+            "private": row[7],
+        },
     )
+    return interval
 
 
 def _mark(message: str, path: Path) -> str:

@@ -36,9 +36,10 @@ from .timeutil import DAY
 if TYPE_CHECKING:
     from .cache import Cache
 
-# Constraints count events by the day or ISO week they start in, so the loading window
-# reaches a little over a week beyond the query on each side, plus the widest buffer.
-_CONSTRAINT_MARGIN = 8 * DAY
+# Constraints count events by the day or ISO week they start in, so with constraints the
+# loading window reaches over the whole days (in any zone) or weeks the query touches.
+_WEEK_CONSTRAINT_MARGIN = 8 * DAY
+_DAY_CONSTRAINT_MARGIN = 2 * DAY
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,23 @@ def _widest_buffer(groups: Iterable[Group], *defaults: int) -> int:
     return max(widths, default=0)
 
 
+def _margin(groups: Iterable[Group], *default_buffers: int) -> int:
+    """How far beyond the query the calendars must be read: the widest buffer (busy time
+    just outside the query widens into it), and the days or weeks of any constraint."""
+    groups = list(groups)
+    constraint_margin = 0
+    for group in groups:
+        for member in group.members:
+            for constraint in member.availability_constraints:
+                margin = (
+                    _WEEK_CONSTRAINT_MARGIN
+                    if constraint.period == "week"
+                    else _DAY_CONSTRAINT_MARGIN
+                )
+                constraint_margin = max(constraint_margin, margin)
+    return constraint_margin + _widest_buffer(groups, *default_buffers)
+
+
 def _window(spans: Iterable[Interval], margin: int) -> Interval:
     hull = normalise(spans)
     if not hull:
@@ -172,9 +190,7 @@ def availability(
         spans = [(a, a + request.required_duration) for a in request.query_slots]
     else:
         spans = [(p.start, p.end) for p in request.query_periods or ()]
-    margin = _CONSTRAINT_MARGIN + _widest_buffer(
-        request.participants, request.buffer.before, request.buffer.after
-    )
+    margin = _margin(request.participants, request.buffer.before, request.buffer.after)
     loader = _Loader(store, _window(spans, margin), warn, options)
     loader.load(member for group in request.participants for member in group.members)
     return solve_availability(request, loader.group_inputs(request.participants))
@@ -188,9 +204,9 @@ def sequence(
 ) -> SequenceResult:
     """Answer a validated sequenced availability request over ``store``."""
     spans = [(p.start, p.end) for p in request.query_periods]
-    margin = _CONSTRAINT_MARGIN + max(
+    margin = max(
         (
-            _widest_buffer(step.participants, step.buffer.before.minimum, step.buffer.after.minimum)
+            _margin(step.participants, step.buffer.before.minimum, step.buffer.after.minimum)
             for step in request.steps
         ),
         default=0,

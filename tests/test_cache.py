@@ -8,7 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from dataclasses import replace
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from cronoslot.errors import CalendarDataError
 from cronoslot.intervals import Interval
 from cronoslot.loader import load_calendar, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
-from cronoslot.timeutil import DAY, HOUR, parse_time
+from cronoslot.timeutil import HOUR, parse_time
 
 NO_SETTINGS = AccountSettings()
 MARCH = (parse_time("2026-03-02T00:00:00Z"), parse_time("2026-04-06T00:00:00Z"))
@@ -189,12 +189,13 @@ def test_warm_loads_do_not_call_the_loader(tmp_path: Path) -> None:
     loader = CountingLoader()
     with Cache(tmp_path / "cache", loader=loader) as cache:
         cached(cache, path, MARCH)
-        assert loader.windows == [(t("2026-03-01T00:00:00Z"), t("2026-05-01T00:00:00Z"))]
+        # MARCH is exactly five weeks, Monday to Monday: the loader sees just that.
+        assert loader.windows == [MARCH]
         cached(cache, path, MARCH)
         assert len(loader.windows) == 1
-        # February and May are missing: one call over exactly February..May.
+        # Weeks before and after are missing: one call over exactly their span.
         cached(cache, path, (t("2026-02-10T00:00:00Z"), t("2026-05-02T00:00:00Z")))
-        assert loader.windows[1] == (t("2026-02-01T00:00:00Z"), t("2026-06-01T00:00:00Z"))
+        assert loader.windows[1] == (t("2026-02-09T00:00:00Z"), t("2026-05-04T00:00:00Z"))
         assert cache.is_warm(path, NO_SETTINGS, MARCH)
         assert cache.is_warm(path, NO_SETTINGS, MARCH, calendar_id="cal")
         assert not cache.is_warm(path, NO_SETTINGS, MARCH, calendar_id="other")
@@ -488,12 +489,13 @@ def test_prune_info_and_clear(tmp_path: Path) -> None:
         info = cache.info()
         assert info["path"] == str(tmp_path / "cache" / DATABASE_NAME)
         assert info["size_bytes"] > 0
-        assert (info["files"], info["last_good_copies"], info["blocks"]) == (2, 2, 4)
-        assert info["intervals"] == 3 + 1  # SIMPLE has none in April; BROKEN has one good event
+        # MARCH is five week blocks, for each file.
+        assert (info["files"], info["last_good_copies"], info["blocks"]) == (2, 2, 10)
+        assert info["intervals"] == 3 + 1  # BROKEN has one good event
         gone.unlink()
         assert cache.prune() > 0
         info = cache.info()
-        assert (info["files"], info["last_good_copies"], info["blocks"]) == (1, 1, 2)
+        assert (info["files"], info["last_good_copies"], info["blocks"]) == (1, 1, 5)
         cache.clear()
         info = cache.info()
         assert (info["files"], info["blocks"], info["intervals"], info["last_good_copies"]) == (
@@ -514,10 +516,36 @@ def test_default_cache_dir() -> None:
     assert default_cache_dir({"XDG_CACHE_HOME": "", "HOME": "/h"}) == Path("/h/.cache/cronoslot")
 
 
-def test_month_blocks_cover_windows() -> None:
-    months = cache_module._months((t("2026-01-31T23:00:00Z"), t("2026-03-01T00:00:00Z")))
-    assert months == [2026 * 12, 2026 * 12 + 1]
-    assert cache_module._month_start(2026 * 12 + 1) == t("2026-02-01T00:00:00Z")
-    assert cache_module._months((5, 5)) is None
-    assert replace(FileLoad(()), disconnected=True).disconnected
-    assert DAY == 86400
+def test_week_blocks_cover_windows() -> None:
+    blocks = cache_module._blocks((t("2026-03-01T23:00:00Z"), t("2026-03-09T00:00:00Z")))
+    assert blocks is not None and len(blocks) == 2  # Sunday 1 March, then the week of the 2nd
+    assert cache_module._block_start(blocks[1]) == t("2026-03-02T00:00:00Z")
+    assert cache_module._block_start(blocks[0]) == t("2026-02-23T00:00:00Z")
+    assert cache_module._blocks((5, 5)) is None
+
+
+def test_settled_files_are_trusted_by_stat_and_changes_are_seen(tmp_path: Path) -> None:
+    path = write(tmp_path / "cal.ics", SIMPLE)
+    long_ago = time.time() - 3600
+    os.utime(path, (long_ago, long_ago))
+    reads: list[Path] = []
+
+    def reader(target: Path) -> bytes:
+        reads.append(target)
+        return target.read_bytes()
+
+    with Cache(tmp_path / "cache", reader=reader) as cache:
+        first = cached(cache, path, MARCH)[0]
+        assert len(reads) == 1
+        assert cached(cache, path, MARCH)[0] == first
+        assert len(reads) == 1  # settled, same size and time: not read again
+        # Another window with uncached weeks reads the file after all.
+        cached(cache, path, (t("2026-05-04T00:00:00Z"), t("2026-05-11T00:00:00Z")))
+        assert len(reads) == 2
+        # A rewrite (new modification time) is read and served.
+        path.write_text(SIMPLE.replace("20260305T09", "20260306T09"))
+        changed = cached(cache, path, MARCH)[0]
+        assert len(reads) == 3
+        assert list(changed.intervals) == load_calendar(
+            path, calendar_id="cal", settings=NO_SETTINGS, window=MARCH, warn=lambda m: None
+        )
