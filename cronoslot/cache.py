@@ -29,7 +29,6 @@ a busy timeout, short transactions, retries while the database is locked).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -251,6 +250,8 @@ class Cache:
             data = self._read(path)
         except CalendarDataError as error:
             return self._load_last_good_copy(path, key, error, calendar_id, settings, window, warn)
+        import hashlib  # not needed when the file is settled and its blocks cached
+
         content_hash = hashlib.sha256(data).hexdigest()
         try:
             intervals, messages, fresh = self._intervals(
@@ -488,12 +489,14 @@ class Cache:
             rows, messages = blocks[block]
             messages_out.extend(messages)
             take_carried = block == first
-            for row in rows:
-                if (take_carried or row[8]) and row[0] < window_end and row[1] > window_start:
-                    intervals.append(_interval(row, calendar_id))
-        # Blocks come in block order and rows in the loader's order, so this is already
-        # sorted; the stable sort only guards the contract.
-        intervals.sort(key=lambda interval: (interval.start, interval.end))
+            intervals.extend(
+                _interval(row, calendar_id)
+                for row in rows
+                if (take_carried or row[8]) and row[0] < window_end and row[1] > window_start
+            )
+        # Sorted already: rows are stored in the loader's (start, end) order, the first
+        # block's rows include those carried from earlier, and a later block's own rows
+        # start after every row taken before them.
         return intervals, messages_out, fresh
 
     def _store(

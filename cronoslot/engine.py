@@ -28,7 +28,6 @@ from .models import (
     SequenceResult,
     SyncStatus,
 )
-from .sequence import solve_sequence
 from .solver import solve_availability
 from .store import Store
 from .timeutil import DAY
@@ -126,10 +125,10 @@ class _Loader:
     def member_input(self, member: Member) -> MemberInput:
         sub = member.sub
         rules = self._rules(member)
+        # In no particular order across calendars: the solver normalises what it needs.
         busy: list[BusyInterval] = []
         for calendar_id in self._calendar_ids(member, rules):
             busy.extend(self.loaded[(sub, calendar_id)])
-        busy.sort(key=lambda b: (b.start, b.end, b.calendar_id))
         managed = None
         if member.managed_availability:
             periods = self.store.available_periods(sub)
@@ -216,6 +215,8 @@ def sequence(
         member for step in request.steps for group in step.participants for member in group.members
     )
     inputs = [loader.group_inputs(step.participants) for step in request.steps]
+    from .sequence import solve_sequence  # only sequence queries pay for importing it
+
     return solve_sequence(request, inputs)
 
 

@@ -235,8 +235,9 @@ class SequenceResult:
 @dataclass(frozen=True)
 class MemberInput:
     """What the solvers need of one member appearance, prepared by the engine from the store:
-    the busy intervals of the calendars chosen for it (before any request filter), and its
-    managed availability (None unless ``managed_availability`` is true)."""
+    the busy intervals of the calendars chosen for it (before any request filter, in no
+    particular order), and its managed availability (None unless ``managed_availability``
+    is true)."""
 
     busy: tuple[BusyInterval, ...]
     managed: tuple[Interval, ...] | None = None
