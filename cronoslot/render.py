@@ -13,7 +13,9 @@ from .timeutil import format_local
 
 
 def _console(stream: IO[str]) -> Console:
-    return Console(file=stream, highlight=False, soft_wrap=False, width=160)
+    # A terminal's own width; in a pipe, a width that keeps rows readable in a pager.
+    width = None if stream.isatty() else 120
+    return Console(file=stream, highlight=False, soft_wrap=False, width=width)
 
 
 def _duration(seconds: int) -> str:
