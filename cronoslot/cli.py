@@ -34,12 +34,13 @@ class Warnings:
     def __call__(self, message: str) -> None:
         if self.strict:
             raise CalendarDataError("--strict", f"warning treated as an error: {message}")
-        click.echo(f"warning: {message}", err=True)
+        self.request_phase(message)
 
     def request_phase(self, message: str) -> None:
         # Under --strict the parser itself turns unknown keys into errors, so what reaches
-        # here is informative only.
-        click.echo(f"warning: {message}", err=True)
+        # here is informative only. One warning, one line, whatever a library's text holds.
+        one_line = " ".join(message.splitlines())
+        click.echo(f"warning: {one_line}", err=True)
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
