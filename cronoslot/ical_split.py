@@ -9,13 +9,21 @@ keeps the physical line numbers, so warnings can point at the line.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # RFC 5545 says CRLF; files in the wild use LF and, rarely, a lone CR.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# A line break followed by a space or tab: the next physical line continues the last.
+_FOLD = re.compile(r"(?:\r\n|\r|\n)[ \t]")
 # The property name ends at the first ``;`` or ``:`` (a regex stops there; ``find`` would
 # scan a long DESCRIPTION to its end).
 _NAME_END = re.compile(r"[;:]")
+# Logical lines that may be BEGIN:x or END:x (a superset: ``_begin_end`` decides), after
+# a line break (``^`` would miss a lone CR; a look-behind is three times slower).
+_MARKER_CANDIDATE = re.compile(r"[\r\n]([BbEe][^\r\n]*)")
+_FIRST_MARKER_CANDIDATE = re.compile(r"[BbEe][^\r\n]*")
 
 # Components that only ever appear directly inside VCALENDAR: seeing one of these open
 # while another component is still open means the earlier one was never closed.
@@ -26,43 +34,133 @@ class NotICalendar(ValueError):
     """The text is not iCalendar at all, or is truncated; the message says which."""
 
 
-@dataclass
-class LogicalLine:
-    """One unfolded content line and the physical line (1-based) where it starts."""
+class _Source:
+    """A file's text unfolded once, and the way back from an offset in the unfolded text
+    to a physical line number (worked out only when a warning asks for one)."""
 
-    text: str
-    line_number: int
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.unfolded = _FOLD.sub("", text)
+        self._folds: list[int] | None = None  # where each fold was, in unfolded offsets
+        self._removed: list[int] = []  # characters removed up to and including each fold
+        self._breaks: list[int] = []  # offsets of the line breaks in the original text
+
+    def line_number(self, offset: int) -> int:
+        """The physical line (1-based) where the logical line starting at ``offset`` of the
+        unfolded text starts (a fold right there continued an empty line: not counted)."""
+        if self._folds is None:
+            folds: list[int] = []
+            removed = 0
+            for match in _FOLD.finditer(self.original):
+                folds.append(match.start() - removed)
+                removed += match.end() - match.start()
+                self._removed.append(removed)
+            self._breaks = [match.start() for match in _LINE_BREAK.finditer(self.original)]
+            self._folds = folds
+        folds_before = bisect_left(self._folds, offset)
+        original = offset + (self._removed[folds_before - 1] if folds_before else 0)
+        return bisect_left(self._breaks, original) + 1
+
+
+class LogicalLine:
+    """One unfolded content line; ``line_number`` is the physical line (1-based) where it
+    starts."""
+
+    __slots__ = ("_offset", "_source", "text")
+
+    def __init__(self, text: str, offset: int, source: _Source) -> None:
+        self.text = text
+        self._offset = offset
+        self._source = source
+
+    def __repr__(self) -> str:
+        return f"LogicalLine({self.text!r}, offset={self._offset})"
+
+    @property
+    def line_number(self) -> int:
+        return self._source.line_number(self._offset)
 
     @property
     def name(self) -> str:
         """The property name, upper-cased (the text before the first ``;`` or ``:``)."""
-        match = _NAME_END.search(self.text)
-        end = match.start() if match is not None else len(self.text)
-        return self.text[:end].strip().upper()
+        return _name_of(self.text)
 
     @property
     def value(self) -> str:
         """The text after the first ``:`` outside a quoted parameter value."""
-        quoted = False
-        for position, character in enumerate(self.text):
-            if character == '"':
-                quoted = not quoted
-            elif character == ":" and not quoted:
-                return self.text[position + 1 :]
+        return value_of(self.text)
+
+
+def _name_of(text: str) -> str:
+    match = _NAME_END.search(text)
+    end = match.start() if match is not None else len(text)
+    return text[:end].strip().upper()
+
+
+def value_of(text: str) -> str:
+    """The text after the first ``:`` outside a quoted parameter value of a content line."""
+    colon = text.find(":")
+    if colon < 0:
         return ""
+    if '"' not in text[:colon]:
+        return text[colon + 1 :]
+    quoted = False
+    for position, character in enumerate(text):
+        if character == '"':
+            quoted = not quoted
+        elif character == ":" and not quoted:
+            return text[position + 1 :]
+    return ""
 
 
-@dataclass
+# A physical line of unfolded text that is not empty.
+_LINE_TEXT = re.compile(r"[^\r\n]+")
+
+
+def _lines_between(source: _Source, start: int, end: int) -> list[LogicalLine]:
+    """The non-blank logical lines of ``source.unfolded[start:end]``."""
+    return [
+        LogicalLine(match.group(), match.start(), source)
+        for match in _LINE_TEXT.finditer(source.unfolded, start, end)
+        if match.group().strip()
+    ]
+
+
 class RawComponent:
-    """A top-level component's lines, BEGIN to END, with what is structurally wrong with it."""
+    """A top-level component's text, BEGIN to END, with what is structurally wrong with it.
 
-    name: str
-    lines: list[LogicalLine]
-    problem: str | None = None  # set when the component's BEGIN/END nesting is broken
+    The text is a slice of the file's unfolded text; ``lines`` (with their line numbers)
+    are only worked out when asked for.
+    """
+
+    def __init__(
+        self, name: str, source: _Source, start: int, end: int, problem: str | None = None
+    ) -> None:
+        self.name = name
+        self.problem = problem  # set when the component's BEGIN/END nesting is broken
+        self._source = source
+        self._start = start
+        self._end = end
+        self._lines: list[LogicalLine] | None = None
+
+    def __repr__(self) -> str:
+        return f"RawComponent({self.name!r}, problem={self.problem!r}, text={self.text!r})"
+
+    @property
+    def text(self) -> str:
+        """The unfolded text, BEGIN line to END line (blank lines included)."""
+        return self._source.unfolded[self._start : self._end]
+
+    @property
+    def lines(self) -> list[LogicalLine]:
+        """The non-blank logical lines, BEGIN to END."""
+        if self._lines is None:
+            self._lines = _lines_between(self._source, self._start, self._end)
+        return self._lines
 
     @property
     def line_number(self) -> int:
-        return self.lines[0].line_number
+        return self._source.line_number(self._start)
 
     @property
     def uid(self) -> str | None:
@@ -80,17 +178,23 @@ class RawComponent:
         return None
 
     def to_bytes(self) -> bytes:
-        """The component as iCalendar bytes (already unfolded) for icalendar."""
-        return "".join(line.text + "\r\n" for line in self.lines).encode("utf-8")
+        """The component as iCalendar bytes (already unfolded, CRLF) for icalendar."""
+        return "".join(
+            line + "\r\n" for line in _LINE_TEXT.findall(self.text) if line.strip()
+        ).encode("utf-8")
 
 
 @dataclass
 class RawCalendar:
     """One VCALENDAR block: its own properties and its top-level components in file order."""
 
-    line_number: int
+    begin: LogicalLine  # the BEGIN:VCALENDAR line
     properties: list[LogicalLine] = field(default_factory=list)
     components: list[RawComponent] = field(default_factory=list)
+
+    @property
+    def line_number(self) -> int:
+        return self.begin.line_number
 
     def property_value(self, name: str) -> str | None:
         for line in self.properties:
@@ -106,25 +210,33 @@ class SplitResult:
 
 
 def unfold(text: str) -> list[LogicalLine]:
-    """Physical lines joined where a line starting with a space or tab continues the last."""
-    logical: list[LogicalLine] = []
-    for index, physical in enumerate(_LINE_BREAK.split(text), start=1):
-        if physical[:1] in (" ", "\t") and logical:
-            logical[-1].text += physical[1:]
-        else:
-            logical.append(LogicalLine(physical, index))
-    return logical
+    """Physical lines joined where a line starting with a space or tab continues the last
+    (blank lines included)."""
+    source = _Source(text)
+    lines: list[LogicalLine] = []
+    offset = 0
+    for text_line in _LINE_BREAK.split(source.unfolded):
+        lines.append(LogicalLine(text_line, offset, source))
+        offset += len(text_line)
+        offset += 2 if source.unfolded.startswith("\r\n", offset) else 1
+    return lines
 
 
-def _begin_end(line: LogicalLine) -> tuple[str, str] | None:
+def _begin_end(text: str) -> tuple[str, str] | None:
     """``("BEGIN", "VEVENT")`` for a BEGIN/END line, else None."""
-    first = line.text[:1]
-    if first not in ("B", "b", "E", "e") and not first.isspace():
-        return None  # most lines: decided without working out the name
-    name = line.name
-    if name in ("BEGIN", "END") and line.text[len(name) :].lstrip().startswith(":"):
-        return name, line.value.strip().upper()
+    name = _name_of(text)
+    if name in ("BEGIN", "END") and text[len(name) :].lstrip().startswith(":"):
+        return name, value_of(text).strip().upper()
     return None
+
+
+def _marker_candidates(unfolded: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, text) of the lines that may be BEGIN or END lines, in order."""
+    first = _FIRST_MARKER_CANDIDATE.match(unfolded)
+    if first is not None:
+        yield first.start(), first.end(), first.group()
+    for match in _MARKER_CANDIDATE.finditer(unfolded):
+        yield match.start(1), match.end(1), match.group(1)
 
 
 def split_calendar_text(text: str) -> SplitResult:
@@ -133,21 +245,51 @@ def split_calendar_text(text: str) -> SplitResult:
     Raises ``NotICalendar`` when the first non-blank line is not ``BEGIN:VCALENDAR`` or a
     VCALENDAR is not closed before the end of the text (a truncated file). A component whose
     nesting is broken is kept with ``problem`` set, so the caller can warn and skip it.
+
+    Only BEGIN and END lines are visited one by one (found by a regex over the unfolded
+    text); the lines between them are sliced, not read.
     """
-    lines = unfold(text)
+    source = _Source(text)
+    unfolded = source.unfolded
     calendars: list[RawCalendar] = []
     stray: list[LogicalLine] = []
     calendar: RawCalendar | None = None
-    component: RawComponent | None = None
-    stack: list[str] = []  # open component names inside ``component``
+    # The open component: its name, where it starts, its problem, its open names.
+    component: str | None = None
+    component_start = 0
+    problem: str | None = None
+    stack: list[str] = []
+    handled = 0  # the text before this offset is accounted for
 
-    for line in lines:
-        if not line.text.strip():
+    def outside_lines(end: int) -> None:
+        """Lines between BEGIN/END lines outside every component: calendar properties,
+        stray text, or the proof that this is not iCalendar."""
+        if calendar is not None:
+            calendar.properties.extend(_lines_between(source, handled, end))
+            return
+        lines = _lines_between(source, handled, end)
+        if lines and not calendars:
+            raise NotICalendar(
+                f"not an iCalendar file: line {lines[0].line_number} is not BEGIN:VCALENDAR"
+            )
+        stray.extend(lines)
+
+    def close(end: int) -> None:
+        assert calendar is not None and component is not None
+        calendar.components.append(RawComponent(component, source, component_start, end, problem))
+
+    for line_start, line_end, line_text in _marker_candidates(unfolded):
+        marker = _begin_end(line_text)
+        if marker is None:
             continue
-        marker = _begin_end(line)
+        if component is None:
+            outside_lines(line_start)
+        handled = line_end
+        kind, name = marker
         if calendar is None:
+            line = LogicalLine(line_text, line_start, source)
             if marker == ("BEGIN", "VCALENDAR"):
-                calendar = RawCalendar(line.line_number)
+                calendar = RawCalendar(line)
                 calendars.append(calendar)
             elif not calendars:
                 raise NotICalendar(
@@ -160,43 +302,36 @@ def split_calendar_text(text: str) -> SplitResult:
         if component is None:
             if marker == ("END", "VCALENDAR"):
                 calendar = None
-            elif marker is not None and marker[0] == "BEGIN":
-                component = RawComponent(marker[1], [line])
-                stack = [marker[1]]
-            else:
-                calendar.properties.append(line)  # a stray END here is harmless: ignored
+            elif kind == "BEGIN":
+                component, component_start, problem, stack = name, line_start, None, [name]
+            else:  # a stray END here is harmless: kept as a property, ignored
+                calendar.properties.append(LogicalLine(line_text, line_start, source))
             continue
 
-        if marker is None:
-            component.lines.append(line)
-            continue
-        kind, name = marker
         if kind == "BEGIN" and (name in TOP_LEVEL_COMPONENTS or name == "VCALENDAR"):
             # The open component was never closed: keep it as broken and start afresh.
-            component.problem = f"no END:{component.name}"
-            calendar.components.append(component)
-            component = RawComponent(name, [line])
-            stack = [name]
+            problem = f"no END:{component}"
+            close(line_start)
+            component, component_start, problem, stack = name, line_start, None, [name]
         elif kind == "BEGIN":
-            component.lines.append(line)
             stack.append(name)
         elif name == "VCALENDAR":
-            component.problem = f"no END:{component.name}"
-            calendar.components.append(component)
+            problem = f"no END:{component}"
+            close(line_start)
             component = None
             calendar = None
         elif name in stack:
-            component.lines.append(line)
             if stack[-1] != name:
-                component.problem = f"END:{name} closes unclosed BEGIN:{stack[-1]}"
+                problem = f"END:{name} closes unclosed BEGIN:{stack[-1]}"
             del stack[stack.index(name) :]
             if not stack:
-                calendar.components.append(component)
+                close(line_end)
                 component = None
         else:
-            component.lines.append(line)
-            component.problem = f"END:{name} without BEGIN:{name}"
+            problem = f"END:{name} without BEGIN:{name}"
 
+    if component is None:
+        outside_lines(len(unfolded))
     if calendar is not None:
         raise NotICalendar("truncated: no END:VCALENDAR at the end of the file")
     if not calendars:

@@ -22,6 +22,7 @@ floating time in the calendar's zone, with a warning.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -162,10 +163,8 @@ def load_calendar_bytes(
                 path, calendar_id, zone, zone_from_file, emails, window, warn, shift_series=fast
             )
             if prefilter and fast:
-                raw_calendar = RawCalendar(
-                    raw_calendar.line_number,
-                    raw_calendar.properties,
-                    prefilter_components(raw_calendar.components, window),
+                raw_calendar = dataclasses.replace(
+                    raw_calendar, components=prefilter_components(raw_calendar.components, window)
                 )
             busy.extend(_load_calendar_block(raw_calendar, context))
     busy.sort(key=lambda interval: (interval.start, interval.end))
@@ -504,12 +503,19 @@ def _expand_events(events: list[_Event], context: _Context) -> list[BusyInterval
                 context.skip(master.raw, f"recurrence does not expand: {error}", line_number)
 
     busy: list[BusyInterval] = []
+    # Every occurrence of one component shares its properties: read them once.
+    described: dict[int, _Description | None] = {}
     for occurrence in occurrences:
-        uid = _text_value(occurrence.get("UID"))
-        fallback_id = masters_event_id.get(uid) if uid is not None else None
-        interval = _occurrence_interval(occurrence, fallback_id, context)
-        if interval is not None:
-            busy.append(interval)
+        key = id(occurrence.component)
+        if key not in described:
+            uid = _text_value(occurrence.component.get("UID"))
+            fallback_id = masters_event_id.get(uid) if uid is not None else None
+            described[key] = _describe(occurrence.component, fallback_id, context)
+        description = described[key]
+        if description is not None:
+            interval = _occurrence_interval(occurrence, description, context)
+            if interval is not None:
+                busy.append(interval)
     return busy
 
 
@@ -525,7 +531,7 @@ def _dedupe(members: list[_Event]) -> list[_Event]:
     return [e for e in members if e.is_override or e is best]
 
 
-def _occurrences(events: list[_Event], context: _Context) -> Iterator[Any]:
+def _occurrences(events: list[_Event], context: _Context) -> Iterator[_Occurrence]:
     import icalendar
     import recurring_ical_events
     import x_wr_timezone
@@ -547,7 +553,51 @@ def _occurrences(events: list[_Event], context: _Context) -> Iterator[Any]:
         for component in calendar.subcomponents:
             shifted.add_component(_shifted_series(component, low_instant, context.zone))
         calendar = shifted
-    return iter(list(recurring_ical_events.of(calendar).between(low, high)))
+    return iter(_expanded(recurring_ical_events.of(calendar), low, high))
+
+
+@dataclass(frozen=True)
+class _Occurrence:
+    """One occurrence: the component it comes from (the override's own for a moved
+    occurrence, else the series' master) and its own start and end."""
+
+    component: Any  # icalendar.Event, shared by every occurrence of it: read only
+    start: date
+    end: date
+
+
+# recurring-ical-events' private method listing occurrences without copying components.
+_PRIVATE_OCCURRENCES = "_occurrences_between"
+
+
+def _expanded(query: Any, low: datetime, high: datetime) -> list[_Occurrence]:
+    """The occurrences of ``query`` (a recurring-ical-events query) between the bounds.
+
+    The public ``between`` copies each occurrence's component to write its DTSTART, DTEND,
+    RECURRENCE-ID and SEQUENCE (and drop DURATION) into it: most of the expansion time for
+    nothing, as the interval only needs the start and end, which the occurrence holds, and
+    properties none of those copies change. recurring-ical-events 3.8 exposes the
+    occurrences through ``_occurrences_between``; when a version does not (private API),
+    the public way is used.
+    """
+    between = getattr(query, _PRIVATE_OCCURRENCES, None)
+    if between is not None:
+        found = between(low, high)
+        if all(hasattr(o, "_adapter") and hasattr(o, "start") for o in found):
+            occurrences: list[_Occurrence] = []
+            for occurrence in found:
+                component = getattr(occurrence._adapter, "_component", None)
+                if component is None:
+                    break
+                occurrences.append(_Occurrence(component, occurrence.start, occurrence.end))
+            else:
+                return occurrences
+    public: list[_Occurrence] = []
+    for component in query.between(low, high):
+        start = component["DTSTART"].dt
+        end_prop = component.get("DTEND")
+        public.append(_Occurrence(component, start, end_prop.dt if end_prop is not None else start))
+    return public
 
 
 # How far before the expansion start (and the length of one occurrence) a moved DTSTART
@@ -634,31 +684,54 @@ def _moved_property(prop: Any, moved: timedelta) -> Any:
     return copied
 
 
-def _occurrence_interval(
-    occurrence: Any, master_event_id: str | None, context: _Context
-) -> BusyInterval | None:
-    transparency = _event_transparency(occurrence, context.emails)
+@dataclass(frozen=True)
+class _Description:
+    """What a busy interval takes from its component, the same for all its occurrences."""
+
+    transparency: Transparency
+    event_uid: str | None
+    event_id: str | None
+    tags: frozenset[str]
+    summary: str | None
+    private: bool
+
+
+def _describe(
+    component: Any, master_event_id: str | None, context: _Context
+) -> _Description | None:
+    """The component's busy-interval properties; None when it does not make anyone busy."""
+    transparency = _event_transparency(component, context.emails)
     if transparency is None:
         return None
-    start_value = occurrence["DTSTART"].dt
-    end_prop = occurrence.get("DTEND")
-    end_value = end_prop.dt if end_prop is not None else start_value
-    start = _instant(start_value, context.zone)
-    end = _instant(end_value, context.zone)
+    own_event_id = _text_value(component.get(_EVENT_ID))
+    return _Description(
+        transparency=transparency,
+        event_uid=_text_value(component.get("UID")),
+        event_id=own_event_id if own_event_id is not None else master_event_id,
+        tags=_categories(component),
+        summary=_text_value(component.get("SUMMARY")),
+        private=_upper(component.get("CLASS")) in ("PRIVATE", "CONFIDENTIAL"),
+    )
+
+
+def _occurrence_interval(
+    occurrence: _Occurrence, description: _Description, context: _Context
+) -> BusyInterval | None:
+    start = _instant(occurrence.start, context.zone)
+    end = _instant(occurrence.end, context.zone)
     window_start, window_end = context.window
     if end <= start or end <= window_start or start >= window_end:
         return None
-    own_event_id = _text_value(occurrence.get(_EVENT_ID))
     return BusyInterval(
         start=start,
         end=end,
-        transparency=transparency,
+        transparency=description.transparency,
         calendar_id=context.calendar_id,
-        event_uid=_text_value(occurrence.get("UID")),
-        event_id=own_event_id if own_event_id is not None else master_event_id,
-        tags=_categories(occurrence),
-        summary=_text_value(occurrence.get("SUMMARY")),
-        private=_upper(occurrence.get("CLASS")) in ("PRIVATE", "CONFIDENTIAL"),
+        event_uid=description.event_uid,
+        event_id=description.event_id,
+        tags=description.tags,
+        summary=description.summary,
+        private=description.private,
     )
 
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .ical_split import RawComponent
+from .ical_split import RawComponent, value_of
 from .intervals import Interval
 
 DAY = 86400
@@ -72,9 +72,15 @@ def read_duration(text: str) -> int | None:
     return (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds
 
 
-# The first letters of the properties the filter reads (DTSTART, DTEND, DURATION, RRULE,
-# RDATE, RECURRENCE-ID, UID) and of BEGIN/END: other lines are passed over unread.
-_READ_INITIALS = frozenset("DRUBEdrube")
+# The lines the filter reads, after the BEGIN line: its properties (DTSTART, DTEND,
+# DURATION, RRULE, RDATE, RECURRENCE-ID, UID) and BEGIN/END of the components inside. The
+# name is what comes before the first ``;`` or ``:``, spaces and case aside (as
+# ``LogicalLine.name`` reads it); other lines are passed over by the regex, unread.
+_READ_LINE = re.compile(
+    r"[\r\n]([^\S\r\n]*(BEGIN|END|DTSTART|DTEND|DURATION|RRULE|RDATE|RECURRENCE-ID|UID)"
+    r"[^\S\r\n]*(?:[;:][^\r\n]*)?)(?=[\r\n]|\Z)",
+    re.IGNORECASE,
+)
 
 
 def _top_level_properties(raw: RawComponent) -> dict[str, list[tuple[str, str]]]:
@@ -82,11 +88,8 @@ def _top_level_properties(raw: RawComponent) -> dict[str, list[tuple[str, str]]]
     it): name -> list of (parameters text, value text), in file order."""
     properties: dict[str, list[tuple[str, str]]] = {}
     depth = 0
-    for line in raw.lines[1:-1]:
-        first = line.text[:1]
-        if first not in _READ_INITIALS and not first.isspace():
-            continue
-        name = line.name
+    for match in _READ_LINE.finditer(raw.text):
+        name = match.group(2).upper()
         if name == "BEGIN":
             depth += 1
             continue
@@ -95,8 +98,9 @@ def _top_level_properties(raw: RawComponent) -> dict[str, list[tuple[str, str]]]
             continue
         if depth != 0:
             continue
-        value = line.value
-        head = line.text[: len(line.text) - len(value) - 1] if value else line.text
+        text = match.group(1)
+        value = value_of(text)
+        head = text[: len(text) - len(value) - 1] if value else text
         parameters = head[len(name) :] if head.upper().startswith(name) else head
         properties.setdefault(name, []).append((parameters.upper(), value))
     return properties
@@ -129,30 +133,11 @@ def _might_touch(
 ) -> bool:
     if raw.name != "VEVENT" or raw.problem is not None:
         return True
-    window_start, window_end = window
-    start_text = _single(properties, "DTSTART")
-    start_read = read_instant(start_text) if start_text is not None else None
-    if start_read is None:
+    timing = _timing(properties)
+    if timing is None:
         return True  # missing, repeated or unreadable: the parser decides (and warns)
-    start, is_date = start_read
-
-    # The length of one occurrence, read the same way as the start.
-    if "DTEND" in properties:
-        end_text = _single(properties, "DTEND")
-        end_read = read_instant(end_text) if end_text is not None else None
-        if end_read is None:
-            return True
-        length = end_read[0] - start
-    elif "DURATION" in properties:
-        duration_text = _single(properties, "DURATION")
-        duration = read_duration(duration_text) if duration_text is not None else None
-        if duration is None:
-            return True
-        length = duration
-    else:
-        length = DAY if is_date else 0
-    if length < 0:
-        return True  # an end before the start: let the parser warn about it
+    start, length, _ = timing
+    window_start, window_end = window
 
     if "RECURRENCE-ID" in properties:
         # An override: it matters where it now is and which occurrence it replaces. A
@@ -186,6 +171,34 @@ def _might_touch(
     return last_start + length + SERIES_MARGIN >= window_start
 
 
+def _timing(properties: dict[str, list[tuple[str, str]]]) -> tuple[int, int, bool] | None:
+    """(start, length of one occurrence, whether DTSTART is a date) read from the text;
+    None when DTSTART or the end is missing, repeated or unreadable, or the end is before
+    the start."""
+    start_text = _single(properties, "DTSTART")
+    start_read = read_instant(start_text) if start_text is not None else None
+    if start_read is None:
+        return None
+    start, is_date = start_read
+    if "DTEND" in properties:
+        end_text = _single(properties, "DTEND")
+        end_read = read_instant(end_text) if end_text is not None else None
+        if end_read is None:
+            return None
+        length = end_read[0] - start
+    elif "DURATION" in properties:
+        duration_text = _single(properties, "DURATION")
+        duration = read_duration(duration_text) if duration_text is not None else None
+        if duration is None:
+            return None
+        length = duration
+    else:
+        length = DAY if is_date else 0
+    if length < 0:
+        return None  # an end before the start: let the parser warn about it
+    return start, length, is_date
+
+
 def _near(start: int, end: int, window: Interval) -> bool:
     window_start, window_end = window
     return end + SINGLE_MARGIN >= window_start and start - SINGLE_MARGIN <= window_end
@@ -200,27 +213,103 @@ def _group_key(properties: dict[str, list[tuple[str, str]]], index: int) -> obje
     return uid.replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
 
 
+def _lone_override(
+    properties: dict[str, list[tuple[str, str]]],
+) -> tuple[int, int, int, bool] | None:
+    """(start, length, replaced instant, whether its times are dates) of a plain override:
+    one RECURRENCE-ID without RANGE, no rule or extra dates of its own, readable times of
+    one kind (all dates or all date-times). None for anything else."""
+    recurrence = properties.get("RECURRENCE-ID", [])
+    if len(recurrence) != 1 or "RANGE" in recurrence[0][0]:
+        return None
+    if "RRULE" in properties or "RDATE" in properties:
+        return None
+    timing = _timing(properties)
+    replaced = read_instant(recurrence[0][1])
+    if timing is None or replaced is None or replaced[1] != timing[2]:
+        return None
+    start, length, is_date = timing
+    return start, length, replaced[0], is_date
+
+
+def _far_overrides(
+    members: list[tuple[RawComponent, dict[str, list[tuple[str, str]]]]], window: Interval
+) -> set[int]:
+    """The indexes (into ``members``, one UID group that touches the window) of overrides
+    that can be left out on their own.
+
+    An override can go when its own span and the occurrence it replaces are both far from
+    the window: without it, recurring-ical-events yields the replaced occurrence at its
+    original time, with the master's length, and that is clipped away too. The masters
+    must all be readable (their length is the replaced occurrence's, their DTSTART of the
+    override's kind) and have no RDATE (a PERIOD would give another length). Two overrides
+    of one occurrence fight by SEQUENCE, so an override whose replaced instant may equal
+    a kept one's stays with it.
+    """
+    master_lengths: list[int] = []
+    master_dates: set[bool] = set()
+    overrides: dict[int, tuple[int, int, int, bool]] = {}
+    for index, (raw, properties) in enumerate(members):
+        if "RECURRENCE-ID" in properties:
+            override = _lone_override(properties)
+            if override is not None and raw.problem is None:
+                overrides[index] = override
+            continue
+        timing = _timing(properties)
+        if timing is None or "RDATE" in properties or raw.problem is not None:
+            return set()
+        master_lengths.append(timing[1])
+        master_dates.add(timing[2])
+    if len(master_dates) > 1:
+        return set()
+    longest = max(master_lengths, default=0)
+    far: set[int] = set()
+    for index, (start, length, replaced, is_date) in overrides.items():
+        if master_dates and is_date not in master_dates:
+            continue
+        if not _near(start, start + length, window) and not _near(
+            replaced, replaced + longest, window
+        ):
+            far.add(index)
+    # Replaced instants are read as UTC: two that are written more than two days apart
+    # are different instants whatever their zones.
+    kept_replaced = [override[2] for index, override in overrides.items() if index not in far]
+    changed = True
+    while changed:
+        changed = False
+        for index in sorted(far):
+            replaced = overrides[index][2]
+            if any(abs(replaced - other) <= SINGLE_MARGIN for other in kept_replaced):
+                far.discard(index)
+                kept_replaced.append(replaced)
+                changed = True
+    return far
+
+
 def prefilter_components(
     components: Sequence[RawComponent], window: Interval
 ) -> list[RawComponent]:
     """``components`` in file order, less the VEVENT UID groups of which no member might
-    touch ``window``. Every other component (VTIMEZONE, VFREEBUSY, ...) is kept."""
+    touch ``window``, and less the overrides in the other groups that are far from it on
+    their own (``_far_overrides``). Every other component (VTIMEZONE, VFREEBUSY, ...) is
+    kept."""
     touching: dict[object, bool] = {}
-    keys: list[object] = []
+    groups: dict[object, list[tuple[RawComponent, dict[str, list[tuple[str, str]]]]]] = {}
     for index, raw in enumerate(components):
         if raw.name != "VEVENT":
-            keys.append(None)
             continue
         properties = _top_level_properties(raw)
         key = _group_key(properties, index)
-        keys.append(key)
+        groups.setdefault(key, []).append((raw, properties))
         if not touching.get(key, False):
             touching[key] = _might_touch(raw, properties, window)
-    return [
-        raw
-        for raw, key in zip(components, keys, strict=True)
-        if raw.name != "VEVENT" or touching[key]
-    ]
+    dropped: set[int] = set()  # ids of the components left out
+    for key, members in groups.items():
+        if not touching[key]:
+            dropped.update(id(raw) for raw, _ in members)
+        elif len(members) > 1:
+            dropped.update(id(members[index][0]) for index in _far_overrides(members, window))
+    return [raw for raw in components if id(raw) not in dropped]
 
 
 __all__ = ["might_touch", "prefilter_components", "read_duration", "read_instant"]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cronoslot.errors import CalendarDataError
-from cronoslot.loader import load_account, load_calendar
+from cronoslot.loader import load_account, load_calendar, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
 from cronoslot.store import Store
 from cronoslot.timeutil import HOUR, parse_time
@@ -562,3 +562,42 @@ def test_another_files_definition_of_a_known_name_does_not_leak(tmp_path: Path) 
     busy, warnings = load("event_dt_unknown_tzid.ics", AccountSettings(tzid="Europe/Lisbon"))
     assert len(warnings) == 1
     assert by_uid(busy)["windows-tzid"][0].start == t("2026-03-04T09:00:00+01:00")
+
+
+def test_expansion_without_private_occurrences_answers_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The loader reads occurrences through recurring-ical-events' private
+    # ``_occurrences_between``; without it, the public ``between`` gives the same answer.
+    import icalendar
+    import recurring_ical_events
+
+    data = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:w\r\nSUMMARY:weekly\r\nCATEGORIES:a,b\r\n"
+        b"DTSTART;TZID=Europe/London:20260302T090000\r\nDURATION:PT30M\r\n"
+        b"RRULE:FREQ=WEEKLY;COUNT=6\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:w\r\n"
+        b"RECURRENCE-ID;TZID=Europe/London:20260309T090000\r\nSUMMARY:moved\r\n"
+        b"DTSTART;TZID=Europe/London:20260310T150000\r\n"
+        b"DTEND;TZID=Europe/London:20260310T160000\r\nSTATUS:TENTATIVE\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:20260320\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+    def answer() -> list[BusyInterval]:
+        return load_calendar_bytes(
+            data,
+            path=Path("x.ics"),
+            calendar_id="c",
+            settings=AccountSettings(tzid="Europe/London"),
+            window=(parse_time("2026-03-01T00:00:00Z"), parse_time("2026-04-20T00:00:00Z")),
+            warn=lambda _m: None,
+        )
+
+    from cronoslot import loader
+
+    private = answer()
+    assert hasattr(recurring_ical_events.of(icalendar.Calendar()), loader._PRIVATE_OCCURRENCES)
+    monkeypatch.setattr(loader, "_PRIVATE_OCCURRENCES", "no_such_method")
+    public = answer()
+    assert private == public
+    assert len(private) == 7
+    assert [b.summary for b in private].count("moved") == 1
