@@ -2,13 +2,13 @@
 
 Parsing iCalendar is slow (about 1.4 s for 5,000 events), while a query asks about a few
 weeks of a file that rarely changes. So the cache keeps, in one SQLite file, the busy
-intervals of each file in blocks of one week (Monday 00:00 UTC), keyed by everything they
+intervals of each file in blocks of one UTC day, keyed by everything they
 depend on: the file's content hash, the calendar id (it is inside every interval), the
 account's zone and e-mail addresses, and the cronoslot version and schema. A query reads the
 blocks of its window; blocks not cached yet are loaded together with one loader call over
 exactly their span and stored.
 
-An interval is stored in every block it overlaps (a long event that started weeks before a
+An interval is stored in every block it overlaps (a long event that started days before a
 window must still be served), marked as "own" in the block it starts in. Served from blocks
 B1..Bk, an interval is taken from B1 whatever its start, and from a later block only when it
 starts there: each interval is served exactly once, and two identical events stay two.
@@ -46,15 +46,15 @@ from .errors import CalendarDataError, Warn
 from .intervals import Interval
 from .models import AccountSettings, BusyInterval, Transparency
 
-DATABASE_NAME = "busy-v2.sqlite3"
-SCHEMA = 2
+DATABASE_NAME = "busy-v3.sqlite3"
+SCHEMA = 3
 _MAGIC = "cronoslot busy-interval cache"
 
 # Windows beyond these years, or wider than this many blocks, are loaded without the cache:
 # they are rare, and storing them would only fill the database.
 _FIRST_YEAR = 1800
 _LAST_YEAR = 2400
-_MAX_BLOCKS = 1040  # twenty years
+_MAX_BLOCKS = 7305  # twenty years
 
 _BUSY_TIMEOUT_MS = 10_000
 _ATTEMPTS = 5
@@ -488,12 +488,17 @@ class Cache:
         for block in window_blocks:
             rows, messages = blocks[block]
             messages_out.extend(messages)
-            take_carried = block == first
-            intervals.extend(
-                _interval(row, calendar_id)
-                for row in rows
-                if (take_carried or row[8]) and row[0] < window_end and row[1] > window_start
-            )
+            if block in (first, last):
+                take_carried = block == first
+                intervals.extend(
+                    _interval(row, calendar_id)
+                    for row in rows
+                    if (take_carried or row[8]) and row[0] < window_end and row[1] > window_start
+                )
+            else:
+                # A block inside the window: its own rows start inside the window, so they
+                # overlap it; rows carried from earlier blocks were taken there.
+                intervals.extend(_interval(row, calendar_id) for row in rows if row[8])
         # Sorted already: rows are stored in the loader's (start, end) order, the first
         # block's rows include those carried from earlier, and a later block's own rows
         # start after every row taken before them.
@@ -774,10 +779,10 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return status.st_size, status.st_mtime_ns
 
 
-# Blocks are weeks from Monday 00:00 UTC: small enough that a 35-day query loads little
-# beyond its window when cold, large enough that a query reads only a handful of rows.
-_BLOCK = timeutil.WEEK
-_BLOCK_OFFSET = 3 * timeutil.DAY  # 1970-01-01 was a Thursday
+# Blocks are UTC days: a query reads and, cold, loads hardly more than its own window (a
+# 35-day query with buffers touches 37 of them), and a day is still many events per row.
+_BLOCK = timeutil.DAY
+_BLOCK_OFFSET = 0
 
 
 def _block_of(instant: int) -> int:
@@ -793,7 +798,7 @@ _LAST_INSTANT = timeutil.from_datetime(datetime(_LAST_YEAR, 1, 1, tzinfo=UTC))
 
 
 def _blocks(window: Interval) -> list[int] | None:
-    """The week blocks that ``window`` overlaps; None when the window is empty, out of
+    """The day blocks that ``window`` overlaps; None when the window is empty, out of
     range or too wide to be cached."""
     start, end = window
     if start >= end or start < _FIRST_INSTANT or end > _LAST_INSTANT:

@@ -189,13 +189,13 @@ def test_warm_loads_do_not_call_the_loader(tmp_path: Path) -> None:
     loader = CountingLoader()
     with Cache(tmp_path / "cache", loader=loader) as cache:
         cached(cache, path, MARCH)
-        # MARCH is exactly five weeks, Monday to Monday: the loader sees just that.
+        # MARCH is exactly 35 whole days: the loader sees just that.
         assert loader.windows == [MARCH]
         cached(cache, path, MARCH)
         assert len(loader.windows) == 1
-        # Weeks before and after are missing: one call over exactly their span.
-        cached(cache, path, (t("2026-02-10T00:00:00Z"), t("2026-05-02T00:00:00Z")))
-        assert loader.windows[1] == (t("2026-02-09T00:00:00Z"), t("2026-05-04T00:00:00Z"))
+        # Days before and after are missing: one call over exactly their span.
+        cached(cache, path, (t("2026-02-10T06:00:00Z"), t("2026-05-01T12:00:00Z")))
+        assert loader.windows[1] == (t("2026-02-10T00:00:00Z"), t("2026-05-02T00:00:00Z"))
         assert cache.is_warm(path, NO_SETTINGS, MARCH)
         assert cache.is_warm(path, NO_SETTINGS, MARCH, calendar_id="cal")
         assert not cache.is_warm(path, NO_SETTINGS, MARCH, calendar_id="other")
@@ -489,13 +489,15 @@ def test_prune_info_and_clear(tmp_path: Path) -> None:
         info = cache.info()
         assert info["path"] == str(tmp_path / "cache" / DATABASE_NAME)
         assert info["size_bytes"] > 0
-        # MARCH is five week blocks, for each file.
-        assert (info["files"], info["last_good_copies"], info["blocks"]) == (2, 2, 10)
-        assert info["intervals"] == 3 + 1  # BROKEN has one good event
+        # MARCH is 35 day blocks, for each file.
+        assert (info["files"], info["last_good_copies"], info["blocks"]) == (2, 2, 70)
+        # Stored rows: SIMPLE's long event is in both days it overlaps (2 and 3 March), its
+        # two others once each; BROKEN has one good event.
+        assert info["intervals"] == 4 + 1
         gone.unlink()
         assert cache.prune() > 0
         info = cache.info()
-        assert (info["files"], info["last_good_copies"], info["blocks"]) == (1, 1, 5)
+        assert (info["files"], info["last_good_copies"], info["blocks"]) == (1, 1, 35)
         cache.clear()
         info = cache.info()
         assert (info["files"], info["blocks"], info["intervals"], info["last_good_copies"]) == (
@@ -516,11 +518,11 @@ def test_default_cache_dir() -> None:
     assert default_cache_dir({"XDG_CACHE_HOME": "", "HOME": "/h"}) == Path("/h/.cache/cronoslot")
 
 
-def test_week_blocks_cover_windows() -> None:
-    blocks = cache_module._blocks((t("2026-03-01T23:00:00Z"), t("2026-03-09T00:00:00Z")))
-    assert blocks is not None and len(blocks) == 2  # Sunday 1 March, then the week of the 2nd
+def test_day_blocks_cover_windows() -> None:
+    blocks = cache_module._blocks((t("2026-03-01T23:00:00Z"), t("2026-03-03T00:00:00Z")))
+    assert blocks is not None and len(blocks) == 2
+    assert cache_module._block_start(blocks[0]) == t("2026-03-01T00:00:00Z")
     assert cache_module._block_start(blocks[1]) == t("2026-03-02T00:00:00Z")
-    assert cache_module._block_start(blocks[0]) == t("2026-02-23T00:00:00Z")
     assert cache_module._blocks((5, 5)) is None
 
 
