@@ -149,3 +149,29 @@ def test_busy_lists_every_calendar_sorted(store: Store) -> None:
         store, "acc_a", T("2027-04-22T00:00:00Z"), T("2027-04-23T00:00:00Z"), warn=lambda m: None
     )
     assert [(b.event_uid, b.calendar_id) for b in intervals] == [("w1", "work"), ("p1", "personal")]
+
+
+def test_parallel_loading_answers_as_sequential(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from cronoslot import loading, query
+    from cronoslot.cache import Cache
+
+    from .conftest import SAMPLES
+
+    monkeypatch.setattr(loading, "_PARALLEL_MIN_BYTES", 0)  # parallel even for small files
+    store = Store(SAMPLES / "calendars")
+    body = (SAMPLES / "requests" / "periods.json").read_bytes()
+    parsed = query.parse_availability(
+        body, now=T("2027-04-01T00:00:00Z"), store=store, strict=False, warn=lambda m: None
+    )
+    sequential = engine.availability(parsed, store, lambda m: None, engine.LoadOptions(workers=1))
+    parallel = engine.availability(parsed, store, lambda m: None, engine.LoadOptions(workers=2))
+    assert parallel == sequential
+    cache_dir = tmp_path / "cache"
+    cache = Cache.open(cache_dir)
+    assert cache is not None
+    with_cache = engine.LoadOptions(cache=cache, cache_dir=cache_dir, workers=2)
+    assert engine.availability(parsed, store, lambda m: None, with_cache) == sequential
+    assert engine.availability(parsed, store, lambda m: None, with_cache) == sequential
+    cache.close()
