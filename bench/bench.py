@@ -569,7 +569,24 @@ def main() -> None:
             float(warm_memory["large"] or 0) or None, float(warm_memory["medium"] or 0) or None
         )
         print(f"{'warm peak memory growth':<32} {_fmt(memory_growth)}   (info)")
+    print("\n== sequence solver (issue 3): 5 steps, 35 days, 5-minute grid, 10 accounts ==")
+    print(sequence_solver_figure())
     print(f"\ntotal bench time {time.perf_counter() - began:.0f} s")
+
+
+def sequence_solver_figure(runs: int = 5, seed: int = 20260504) -> str:
+    """The in-process figure of bench/bench_sequence.py: solve_sequence alone, median."""
+    import bench_sequence
+
+    from cronoslot.sequence import solve_sequence
+
+    request, inputs = bench_sequence.build_request(seed)
+    answer = solve_sequence(request, inputs)
+    seconds = bench_sequence.median_seconds(lambda: solve_sequence(request, inputs), runs)
+    return (
+        f"solve_sequence: {len(answer.sequences)} sequences, median {seconds * 1000:.1f} ms "
+        "(target: well under a second)"
+    )
 
 
 if __name__ == "__main__":
