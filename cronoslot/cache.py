@@ -46,8 +46,8 @@ from .errors import CalendarDataError, Warn
 from .intervals import Interval
 from .models import AccountSettings, BusyInterval, Transparency
 
-DATABASE_NAME = "busy-v3.sqlite3"
-SCHEMA = 3
+DATABASE_NAME = "busy-v4.sqlite3"
+SCHEMA = 4
 _MAGIC = "cronoslot busy-interval cache"
 
 # Windows beyond these years, or wider than this many blocks, are loaded without the cache:
@@ -87,6 +87,8 @@ CREATE TABLE blocks (
     block INTEGER NOT NULL,
     interval_count INTEGER NOT NULL,
     intervals TEXT NOT NULL,
+    spans TEXT NOT NULL,
+    ids TEXT NOT NULL,
     warnings TEXT NOT NULL,
     PRIMARY KEY (content_hash, calendar_id, variant, block)
 ) WITHOUT ROWID;
@@ -106,6 +108,13 @@ class _NeedsContent(Exception):
 # A stored interval: [start, end, transparency, event_uid, event_id, tags, summary, private,
 # own] where own is true in the block the interval starts in.
 _Row = list[Any]
+
+
+@dataclass(frozen=True)
+class SpanLoad:
+    """A file's busy time as bare spans per transparency (see ``Cache.load_spans``)."""
+
+    spans: dict[Transparency, list[Interval]]
 
 
 class BytesLoader(Protocol):
@@ -262,6 +271,71 @@ class Cache:
         self._store(key, stat, content_hash, data, fresh)
         _replay(messages, path, warn)
         return FileLoad(tuple(intervals), disconnected=False)
+
+    def load_spans(
+        self,
+        path: Path | str,
+        *,
+        calendar_id: str,
+        settings: AccountSettings,
+        window: Interval,
+        warn: Warn,
+        excluded_ids: frozenset[str] = frozenset(),
+    ) -> SpanLoad | None:
+        """The busy time of the file overlapping ``window`` as bare spans by transparency
+        (no identity, tags or summary), when that can be served straight from the cache:
+        the file is settled and recorded, every block of the window is cached, and none of
+        ``excluded_ids`` (event UIDs and ids a query excludes) occurs in those blocks.
+        Otherwise None, and the caller uses ``load_file``. The spans are exactly those of
+        the intervals ``load_file`` would return."""
+        path = Path(path)
+        key = os.path.abspath(path)
+        known_hash = self._recorded_hash(key, _stat(path))
+        window_blocks = _blocks(window)
+        if known_hash is None or window_blocks is None:
+            return None
+        first, last = window_blocks[0], window_blocks[-1]
+        variant = self._variant(settings)
+        columns = "block, spans, warnings" + (", ids" if excluded_ids else "")
+
+        def query(connection: sqlite3.Connection) -> list[tuple[Any, ...]]:
+            return connection.execute(
+                f"SELECT {columns} FROM blocks WHERE content_hash = ? AND calendar_id = ?"
+                " AND variant = ? AND block BETWEEN ? AND ? ORDER BY block",
+                (known_hash, calendar_id, variant, first, last),
+            ).fetchall()
+
+        found = self._run(query)
+        if found is None or len(found) != len(window_blocks):
+            return None
+        window_start, window_end = window
+        spans: dict[Transparency, list[Interval]] = {}
+        messages: list[str] = []
+        try:
+            for stored in found:
+                if excluded_ids and not excluded_ids.isdisjoint(json.loads(stored[3])):
+                    return None
+                if stored[2] != "[]":
+                    messages.extend(json.loads(stored[2]))
+                own, carried = json.loads(stored[1])
+                parts = [own, carried] if stored[0] == first else [own]
+                edge = stored[0] in (first, last)
+                for part in parts:
+                    for code, flat in part.items():
+                        pairs = zip(flat[::2], flat[1::2], strict=True)
+                        target = spans.setdefault(_TRANSPARENCIES[code], [])
+                        if edge:
+                            target.extend(
+                                (start, end)
+                                for start, end in pairs
+                                if start < window_end and end > window_start
+                            )
+                        else:
+                            target.extend(pairs)
+        except (ValueError, KeyError, TypeError):
+            return None  # an unreadable block: load_file will load and rewrite it
+        _replay(messages, path, warn)
+        return SpanLoad(spans)
 
     def _recorded_hash(self, key: str, stat: tuple[int, int] | None) -> str | None:
         """The recorded content hash of ``key`` when its size and modification time still
@@ -478,6 +552,8 @@ class Cache:
                         block,
                         len(rows),
                         json.dumps(rows, separators=(",", ":")),
+                        _encode_spans(rows),
+                        json.dumps(sorted({i for row in rows for i in (row[3], row[4]) if i})),
                         encoded_messages,
                     )
                 )
@@ -538,7 +614,8 @@ class Cache:
             with _transaction(connection):
                 connection.executemany(
                     "INSERT OR REPLACE INTO blocks (content_hash, calendar_id, variant, block,"
-                    " interval_count, intervals, warnings) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " interval_count, intervals, spans, ids, warnings)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     fresh,
                 )
                 if record_changed and new_record is not None:
@@ -590,8 +667,8 @@ class Cache:
                 with _transaction(connection):
                     connection.executemany(
                         "INSERT OR REPLACE INTO blocks (content_hash, calendar_id, variant,"
-                        " block, interval_count, intervals, warnings)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        " block, interval_count, intervals, spans, ids, warnings)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         fresh,
                     )
 
@@ -831,6 +908,16 @@ def _split_into_blocks(intervals: list[BusyInterval], low: int, high: int) -> di
     return by_block
 
 
+def _encode_spans(rows: list[_Row]) -> str:
+    """A block's rows as bare spans: ``[own, carried]``, each ``{transparency: [start, end,
+    start, end, ...]}``, in the rows' order."""
+    own: dict[str, list[int]] = {}
+    carried: dict[str, list[int]] = {}
+    for row in rows:
+        (own if row[8] else carried).setdefault(row[2], []).extend((row[0], row[1]))
+    return json.dumps([own, carried], separators=(",", ":"))
+
+
 _new_object = object.__new__
 _set_attribute = object.__setattr__
 
@@ -869,4 +956,12 @@ def _replay(messages: list[str], path: Path, warn: Warn) -> None:
         warn(message.replace(_PATH_MARK, str(path)))
 
 
-__all__ = ["DATABASE_NAME", "SCHEMA", "BytesLoader", "Cache", "FileLoad", "default_cache_dir"]
+__all__ = [
+    "DATABASE_NAME",
+    "SCHEMA",
+    "BytesLoader",
+    "Cache",
+    "FileLoad",
+    "SpanLoad",
+    "default_cache_dir",
+]

@@ -21,12 +21,14 @@ from .models import (
     AvailabilityResult,
     AvailabilityRule,
     BusyInterval,
+    ExcludedEvents,
     Group,
     Member,
     MemberInput,
     SequenceRequest,
     SequenceResult,
     SyncStatus,
+    Transparency,
 )
 from .solver import solve_availability
 from .store import Store
@@ -61,7 +63,11 @@ class _Loader:
     window: Interval
     warn: Warn
     options: LoadOptions = LoadOptions()
+    # UIDs and event ids the query excludes; None when the caller needs every interval
+    # whole (``busy``), so bare spans are never used.
+    excluded_ids: frozenset[str] | None = frozenset()
     loaded: dict[tuple[str, str], tuple[BusyInterval, ...]] = field(default_factory=dict)
+    spans: dict[tuple[str, str], dict[Transparency, list[Interval]]] = field(default_factory=dict)
     disconnected: set[str] = field(default_factory=set)
 
     def _rules(self, member: Member) -> tuple[AvailabilityRule, ...]:
@@ -93,19 +99,27 @@ class _Loader:
     def load(self, members: Iterable[Member]) -> None:
         """Load, once, every calendar the given member appearances use."""
         needed: dict[tuple[str, str], None] = {}
+        # Bare spans will do for a calendar unless some member using it needs events whole.
+        spans_will_do: dict[tuple[str, str], bool] = {}
         for member in members:
             # Read even when no calendar needs it: a malformed account.json of an account
             # the query uses is an error (SPEC 1) wherever it is.
             self.store.settings(member.sub)
+            needs_events = bool(member.availability_constraints or member.only_managed_events)
             for calendar_id in self._calendar_ids(member, self._rules(member)):
-                if (member.sub, calendar_id) not in self.loaded:
-                    needed[(member.sub, calendar_id)] = None
+                owner = (member.sub, calendar_id)
+                if owner not in self.loaded:
+                    needed[owner] = None
+                    spans_will_do[owner] = spans_will_do.get(owner, True) and not needs_events
         jobs: list[FileJob] = []
         owners: list[tuple[str, str]] = []
         for sub, calendar_id in needed:
             settings = self.store.settings(sub)
+            bare = self.excluded_ids is not None and spans_will_do[(sub, calendar_id)]
             for path in self.store.calendar_files(sub, calendar_id):
-                jobs.append(FileJob(path, calendar_id, settings))
+                jobs.append(
+                    FileJob(path, calendar_id, settings, bare, self.excluded_ids or frozenset())
+                )
                 owners.append((sub, calendar_id))
             self.loaded[(sub, calendar_id)] = ()
         results = load_files(
@@ -119,6 +133,10 @@ class _Loader:
         )
         for owner, result in zip(owners, results, strict=True):
             self.loaded[owner] += result.intervals
+            if result.spans:
+                merged = self.spans.setdefault(owner, {})
+                for transparency, spans in result.spans.items():
+                    merged.setdefault(transparency, []).extend(spans)
             if result.disconnected:
                 self.disconnected.add(owner[0])
 
@@ -127,8 +145,11 @@ class _Loader:
         rules = self._rules(member)
         # In no particular order across calendars: the solver normalises what it needs.
         busy: list[BusyInterval] = []
+        spans: dict[Transparency, list[Interval]] = {}
         for calendar_id in self._calendar_ids(member, rules):
             busy.extend(self.loaded[(sub, calendar_id)])
+            for transparency, pieces in self.spans.get((sub, calendar_id), {}).items():
+                spans.setdefault(transparency, []).extend(pieces)
         managed = None
         if member.managed_availability:
             periods = self.store.available_periods(sub)
@@ -139,10 +160,19 @@ class _Loader:
             status = SyncStatus.ACTIVE
         else:
             status = SyncStatus.PENDING
-        return MemberInput(busy=tuple(busy), managed=managed, sync_status=status)
+        return MemberInput(
+            busy=tuple(busy),
+            managed=managed,
+            sync_status=status,
+            spans=tuple((transparency, tuple(pieces)) for transparency, pieces in spans.items()),
+        )
 
     def group_inputs(self, groups: Sequence[Group]) -> list[list[MemberInput]]:
         return [[self.member_input(member) for member in group.members] for group in groups]
+
+
+def _ids(excluded: ExcludedEvents) -> frozenset[str]:
+    return excluded.event_uids | excluded.event_ids
 
 
 def _widest_buffer(groups: Iterable[Group], *defaults: int) -> int:
@@ -190,7 +220,7 @@ def availability(
     else:
         spans = [(p.start, p.end) for p in request.query_periods or ()]
     margin = _margin(request.participants, request.buffer.before, request.buffer.after)
-    loader = _Loader(store, _window(spans, margin), warn, options)
+    loader = _Loader(store, _window(spans, margin), warn, options, _ids(request.excluded_events))
     loader.load(member for group in request.participants for member in group.members)
     return solve_availability(request, loader.group_inputs(request.participants))
 
@@ -210,7 +240,7 @@ def sequence(
         ),
         default=0,
     )
-    loader = _Loader(store, _window(spans, margin), warn, options)
+    loader = _Loader(store, _window(spans, margin), warn, options, _ids(request.excluded_events))
     loader.load(
         member for step in request.steps for group in step.participants for member in group.members
     )
@@ -230,7 +260,7 @@ def busy(
 ) -> list[BusyInterval]:
     """Every busy interval of the account overlapping ``[start, end)``, as the loader sees
     it, before any request option applies; sorted by start, end, calendar_id."""
-    loader = _Loader(store, (start, end), warn, options)
+    loader = _Loader(store, (start, end), warn, options, excluded_ids=None)
     loader.load([Member(sub)])
     intervals = [
         interval

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .errors import CalendarDataError, Warn
 from .intervals import Interval
-from .models import AccountSettings, BusyInterval
+from .models import AccountSettings, BusyInterval, Transparency
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -32,12 +32,19 @@ class FileJob:
     path: Path
     calendar_id: str
     settings: AccountSettings
+    # Bare spans will do (no member using this calendar needs event identity), unless the
+    # file holds one of these excluded UIDs or event ids.
+    spans_will_do: bool = False
+    excluded_ids: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class FileResult:
+    """Either intervals, or (from a warm cache, when the job allowed it) bare spans."""
+
     intervals: tuple[BusyInterval, ...]
     disconnected: bool = False
+    spans: dict[Transparency, list[Interval]] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,11 +55,24 @@ class _Outcome:
     disconnected: bool
     warnings: tuple[str, ...]
     error: tuple[str, str] | None  # (path, message) of a CalendarDataError
+    spans: dict[Transparency, list[Interval]] | None = None
 
 
 def _load_one(job: FileJob, window: Interval, cache: Cache | None) -> _Outcome:
     warnings: list[str] = []
     try:
+        if cache is not None and job.spans_will_do:
+            bare = cache.load_spans(
+                job.path,
+                calendar_id=job.calendar_id,
+                settings=job.settings,
+                window=window,
+                warn=warnings.append,
+                excluded_ids=job.excluded_ids,
+            )
+            if bare is not None:
+                return _Outcome((), False, tuple(warnings), None, bare.spans)
+            warnings.clear()
         if cache is not None:
             loaded = cache.load_file(
                 job.path,
@@ -161,5 +181,5 @@ def load_files(
             warn(message)
         if outcome.error is not None:
             raise CalendarDataError(*outcome.error)
-        results.append(FileResult(outcome.intervals, outcome.disconnected))
+        results.append(FileResult(outcome.intervals, outcome.disconnected, outcome.spans))
     return results

@@ -242,3 +242,8 @@ class MemberInput:
     busy: tuple[BusyInterval, ...]
     managed: tuple[Interval, ...] | None = None
     sync_status: SyncStatus = SyncStatus.ACTIVE
+    # More busy time known only by its spans, per transparency: what a warm cache serves
+    # fastest. The engine gives spans only to members whose options need no event
+    # identity (no availability_constraints, no only_managed_events) and whose calendars
+    # hold none of the query's excluded events.
+    spans: tuple[tuple[Transparency, tuple[Interval, ...]], ...] = ()

@@ -80,6 +80,15 @@ def member_available_set(
     # A slot [a, b) needs [a - before, b + after) free, so busy [s, e) rules out
     # every slot that meets [s - after, e + before).
     blocked = [(interval.start - own.after, interval.end + own.before) for interval in busy]
+    if data.spans:
+        if member.only_managed_events or member.availability_constraints:
+            raise ValueError("bare busy spans given for a member whose options need events")
+        for transparency, spans in data.spans:
+            if member.ignore_tentative and transparency == Transparency.TENTATIVE:
+                continue
+            if transparency in member.ignored_extended_transparencies:
+                continue
+            blocked.extend((start - own.after, end + own.before) for start, end in spans)
     blocked.extend(_constraint_blocks(member.availability_constraints, busy))
     return subtract(available, normalise(blocked))
 

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -162,6 +163,55 @@ def test_answers_match_the_loader(
         overlapping = (min(window[0], other[0]), max(window[1], other[1]))
         assert list(cached(cache, path, overlapping)[0].intervals) == plain(path, overlapping)
         assert list(cached(cache, path, other)[0].intervals) == plain(path, other)
+    finally:
+        cache.close()
+
+
+def _by_transparency(intervals: Iterable[BusyInterval]) -> dict[Transparency, list[Interval]]:
+    grouped: dict[Transparency, list[Interval]] = {}
+    for busy in intervals:
+        grouped.setdefault(busy.transparency, []).append((busy.start, busy.end))
+    return {key: sorted(value) for key, value in grouped.items()}
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=calendars(), window=windows, other=windows)
+def test_bare_spans_are_the_intervals_spans(
+    tmp_path: Path, text: str, window: Interval, other: Interval
+) -> None:
+    work = tmp_path / f"spans-{next(_examples)}"
+    path = write(Path(f"{work}.ics"), text)
+    settled = time.time() - 60
+    os.utime(path, (settled, settled))
+    cache = Cache(work)
+    try:
+        warnings: list[str] = []
+        load = dict(calendar_id="cal", settings=NO_SETTINGS, warn=warnings.append)
+        assert cache.load_spans(path, window=window, **load) is None  # nothing cached yet
+        expected = plain(path, window)
+        cache.load_file(path, window=window, **load)
+        bare = cache.load_spans(path, window=window, **load)
+        assert bare is not None
+        assert {k: sorted(v) for k, v in bare.spans.items() if v} == _by_transparency(expected)
+        # A window partly outside what is cached: not served bare.
+        if not (window[0] <= other[0] and other[1] <= window[1]):
+            blocks_other = cache_module._blocks(other)
+            blocks_window = cache_module._blocks(window)
+            if blocks_other and blocks_window and not set(blocks_other) <= set(blocks_window):
+                assert cache.load_spans(path, window=other, **load) is None
+        # An excluded UID that occurs in the window: not served bare.
+        uids = {busy.event_uid for busy in expected if busy.event_uid}
+        if uids:
+            excluded = frozenset({min(uids)})
+            assert cache.load_spans(path, window=window, excluded_ids=excluded, **load) is None
+        assert (
+            cache.load_spans(path, window=window, excluded_ids=frozenset({"not-there"}), **load)
+            is not None
+        )
     finally:
         cache.close()
 

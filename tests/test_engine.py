@@ -11,9 +11,11 @@ from cronoslot import engine, loader
 from cronoslot.models import (
     AvailabilityRequest,
     Constraint,
+    ExcludedEvents,
     Group,
     Member,
     Period,
+    Transparency,
 )
 from cronoslot.store import Store
 from cronoslot.timeutil import parse_time
@@ -174,4 +176,93 @@ def test_parallel_loading_answers_as_sequential(
     with_cache = engine.LoadOptions(cache=cache, cache_dir=cache_dir, workers=2)
     assert engine.availability(parsed, store, lambda m: None, with_cache) == sequential
     assert engine.availability(parsed, store, lambda m: None, with_cache) == sequential
+    cache.close()
+
+
+def _settled_store(tmp_path: Path) -> Store:
+    import os
+    import time
+
+    account = tmp_path / "store" / "acc_b"
+    account.mkdir(parents=True)
+    (account / "work.ics").write_text(
+        calendar(
+            event("t1", "20270422T090000Z", "20270422T100000Z", "STATUS:TENTATIVE\n"),
+            event("o1", "20270422T110000Z", "20270422T120000Z", "X-MICROSOFT-CDO-BUSYSTATUS:OOF\n"),
+            event(
+                "m1",
+                "20270422T130000Z",
+                "20270422T140000Z",
+                "X-CRONOSLOT-EVENT-ID:managed_1\nCATEGORIES:Interview\n",
+            ),
+            event("p1", "20270422T150000Z", "20270422T153000Z", "CATEGORIES:Interview\n"),
+        )
+    )
+    settled = time.time() - 60
+    os.utime(account / "work.ics", (settled, settled))
+    return Store(tmp_path / "store")
+
+
+@pytest.mark.parametrize(
+    "member, excluded",
+    [
+        (Member("acc_b"), ExcludedEvents()),
+        (Member("acc_b", ignore_tentative=True), ExcludedEvents()),
+        (
+            Member(
+                "acc_b", ignored_extended_transparencies=frozenset({Transparency.OUT_OF_OFFICE})
+            ),
+            ExcludedEvents(),
+        ),
+        (Member("acc_b"), ExcludedEvents(event_uids=frozenset({"p1"}))),
+        (Member("acc_b"), ExcludedEvents(event_ids=frozenset({"managed_1"}))),
+        (Member("acc_b"), ExcludedEvents(event_uids=frozenset({"elsewhere"}))),
+        (Member("acc_b", only_managed_events=True), ExcludedEvents()),
+        (
+            Member("acc_b", availability_constraints=(Constraint("day", 2, "UTC"),)),
+            ExcludedEvents(),
+        ),
+    ],
+)
+def test_warm_cache_answers_as_no_cache(
+    tmp_path: Path, member: Member, excluded: ExcludedEvents
+) -> None:
+    from cronoslot.cache import Cache
+
+    store = _settled_store(tmp_path)
+    asked = request(member, excluded_events=excluded)
+    plain = engine.availability(asked, store, lambda m: None)
+    cache_dir = tmp_path / "cache"
+    for _ in range(3):  # cold, then warm (bare spans where they will do), then warm again
+        cache = Cache.open(cache_dir)
+        assert cache is not None
+        options = engine.LoadOptions(cache=cache, cache_dir=cache_dir)
+        assert engine.availability(asked, store, lambda m: None, options) == plain
+        cache.close()
+
+
+def test_warm_cache_serves_bare_spans_when_they_will_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cronoslot.cache import Cache
+
+    store = _settled_store(tmp_path)
+    served: list[bool] = []
+    real = Cache.load_spans
+
+    def spying(self: Cache, *args: object, **kwargs: object) -> object:
+        result = real(self, *args, **kwargs)  # type: ignore[arg-type]
+        served.append(result is not None)
+        return result
+
+    monkeypatch.setattr(Cache, "load_spans", spying)
+    cache = Cache.open(tmp_path / "cache")
+    assert cache is not None
+    options = engine.LoadOptions(cache=cache, cache_dir=tmp_path / "cache")
+    engine.availability(request(Member("acc_b")), store, lambda m: None, options)
+    engine.availability(request(Member("acc_b")), store, lambda m: None, options)
+    assert served == [False, True]
+    constrained = Member("acc_b", availability_constraints=(Constraint("week", 5),))
+    engine.availability(request(constrained), store, lambda m: None, options)
+    assert served == [False, True]  # constraints need events whole: no bare spans asked for
     cache.close()
