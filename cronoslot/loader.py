@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from . import timeutil
 from .errors import CalendarDataError, Warn
+from .fast_event import normalise_address, read_simple_event, transparency_of, uid_keys
 from .ical_split import NotICalendar, RawCalendar, RawComponent, split_calendar_text
 from .intervals import Interval
 from .models import AccountSettings, BusyInterval, Transparency
@@ -100,12 +101,13 @@ def load_calendar(
     warn: Warn,
     prefilter: bool = True,
     fast: bool = True,
+    fast_events: bool = True,
 ) -> list[BusyInterval]:
     """Every busy interval of one calendar file that overlaps ``window``, sorted by start, end.
 
     Intervals are not clipped to the window (callers count events by their start).
     Raises ``CalendarDataError`` for a file that is unreadable, not iCalendar, or truncated.
-    ``prefilter`` and ``fast`` are as for ``load_calendar_bytes``.
+    ``prefilter``, ``fast`` and ``fast_events`` are as for ``load_calendar_bytes``.
     """
     path = Path(path)
     return load_calendar_bytes(
@@ -117,6 +119,7 @@ def load_calendar(
         warn=warn,
         prefilter=prefilter,
         fast=fast,
+        fast_events=fast_events,
     )
 
 
@@ -130,15 +133,19 @@ def load_calendar_bytes(
     warn: Warn,
     prefilter: bool = True,
     fast: bool = True,
+    fast_events: bool = True,
 ) -> list[BusyInterval]:
     """``load_calendar`` on bytes already read (a cached copy of the file); ``path`` only
     names the file in warnings and errors.
 
-    The answer does not depend on ``prefilter`` and ``fast``; only the time taken does (and
-    warnings about broken events that cannot touch the window). ``prefilter`` skips, before
-    parsing, VEVENT series whose text shows they cannot touch the window (``window.py``);
-    ``fast`` (default) moves the start of long-running daily and weekly series close to
-    the window before expanding them. ``fast=False`` turns both off: the plain path.
+    The answer does not depend on ``prefilter``, ``fast`` and ``fast_events``; only the
+    time taken does (and warnings about broken events that cannot touch the window).
+    ``prefilter`` skips, before parsing, VEVENT series whose text shows they cannot touch
+    the window (``window.py``); ``fast`` (default) moves the start of long-running daily
+    and weekly series close to the window before expanding them; ``fast_events`` reads
+    plain single events (one VEVENT with its UID, no recurrence) from their text instead
+    of parsing them with icalendar (``fast_event.py``). ``fast=False`` turns all three
+    off: the plain path.
     """
     path = Path(path)
     text, latin1 = decode_calendar_bytes(data)
@@ -151,7 +158,7 @@ def load_calendar_bytes(
     for line in split.stray_lines[:1]:
         warn(f"{path}: line {line.line_number}: text outside VCALENDAR ignored")
 
-    emails = frozenset(_normalise_address(email) for email in settings.emails)
+    emails = frozenset(normalise_address(email) for email in settings.emails)
     busy: list[BusyInterval] = []
     with warnings.catch_warnings():
         # icalendar and recurring-ical-events talk through ``warnings`` (guessed TZIDs...):
@@ -160,15 +167,39 @@ def load_calendar_bytes(
         for raw_calendar in split.calendars:
             zone, zone_from_file = _calendar_zone(raw_calendar, path, settings, warn)
             context = _Context(
-                path, calendar_id, zone, zone_from_file, emails, window, warn, shift_series=fast
+                path,
+                calendar_id,
+                zone,
+                zone_from_file,
+                emails,
+                window,
+                warn,
+                shift_series=fast,
+                read_simple_events=fast and fast_events,
             )
             if prefilter and fast:
                 raw_calendar = dataclasses.replace(
                     raw_calendar, components=prefilter_components(raw_calendar.components, window)
                 )
             busy.extend(_load_calendar_block(raw_calendar, context))
-    busy.sort(key=lambda interval: (interval.start, interval.end))
+    busy.sort(key=_interval_order)
     return busy
+
+
+def _interval_order(interval: BusyInterval) -> tuple[object, ...]:
+    """Start, end, then every other field: the order does not depend on the order in
+    which the events were read (textual fast path or recurring-ical-events)."""
+    return (
+        interval.start,
+        interval.end,
+        interval.event_uid or "",
+        interval.event_id or "",
+        interval.summary or "",
+        interval.transparency.value,
+        sorted(interval.tags),
+        interval.private,
+        interval.calendar_id,
+    )
 
 
 def load_account(
@@ -206,6 +237,7 @@ class _Context:
     window: Interval
     warn: Warn
     shift_series: bool = False  # move long-running daily/weekly series up to the window
+    read_simple_events: bool = False  # read plain single events without icalendar
 
     def skip(self, raw: RawComponent, reason: str, line_number: int | None = None) -> None:
         uid = raw.uid
@@ -262,8 +294,14 @@ def _load_calendar_block(raw_calendar: RawCalendar, context: _Context) -> list[B
     custom_zones = _custom_zones(raw_calendar, context)
     events: list[_Event] = []
     busy: list[BusyInterval] = []
+    lone = _lone_events(raw_calendar.components, context)
     for raw in raw_calendar.components:
         if raw.name == "VEVENT":
+            if id(raw) in lone:
+                simple = _simple_event_busy(raw, context)
+                if simple is not None:
+                    busy.extend(simple)
+                    continue
             event = _parse_event(raw, custom_zones, context)
             if event is not None:
                 events.append(event)
@@ -271,6 +309,59 @@ def _load_calendar_block(raw_calendar: RawCalendar, context: _Context) -> list[B
             busy.extend(_load_freebusy(raw, context))
     busy.extend(_expand_events(events, context))
     return busy
+
+
+def _lone_events(components: list[RawComponent], context: _Context) -> set[int]:
+    """The ids of the VEVENTs that may take the textual fast path: each names a UID that
+    no other VEVENT of the block may share (one with no UID could be merged with others by
+    recurring-ical-events: icalendar reads it). Empty when the fast path is off or the
+    expansion bounds are clamped (the icalendar path then decides everything)."""
+    window_start, window_end = context.window
+    if not context.read_simple_events or not (
+        window_start - _EXPANSION_PADDING >= _EARLIEST
+        and window_end + _EXPANSION_PADDING <= _LATEST
+    ):
+        return set()
+    keys_of: list[tuple[RawComponent, set[str]]] = []
+    seen: dict[str, int] = {}
+    for raw in components:
+        if raw.name != "VEVENT":
+            continue
+        keys = uid_keys(raw)
+        keys_of.append((raw, keys))
+        for key in keys:
+            seen[key] = seen.get(key, 0) + 1
+    return {
+        id(raw)
+        for raw, keys in keys_of
+        if len(keys) == 1 and all(key and seen[key] == 1 for key in keys)
+    }
+
+
+def _simple_event_busy(raw: RawComponent, context: _Context) -> list[BusyInterval] | None:
+    """The busy interval (zero or one) of a plain single VEVENT read from its text, as
+    the icalendar path would give it; None when the text is not simple enough to be sure
+    (the icalendar path then reads it, and warns where it should)."""
+    simple = read_simple_event(raw, context.zone, context.zone_from_file, context.emails)
+    if simple is None or simple.uid is None:
+        return None
+    if simple.transparency is None:
+        return []
+    try:
+        description = _Description(
+            transparency=simple.transparency,
+            event_uid=simple.uid,
+            event_id=simple.event_id,
+            tags=simple.tags,
+            summary=simple.summary,
+            private=simple.private,
+        )
+        interval = _occurrence_interval(
+            _Occurrence(None, simple.start, simple.end), description, context
+        )
+    except (ValueError, OverflowError):
+        return None
+    return [interval] if interval is not None else []
 
 
 def _parse_component(raw: RawComponent, context: _Context) -> Any | None:
@@ -537,10 +628,24 @@ def _occurrences(events: list[_Event], context: _Context) -> Iterator[_Occurrenc
     import x_wr_timezone
 
     calendar = icalendar.Calendar()
+    singles = icalendar.Calendar()
+    recurring_uids = {
+        event.uid for event in events if "RRULE" in event.component or "RDATE" in event.component
+    }
     for event in events:
-        calendar.add_component(event.component)
+        if context.zone_from_file and event.uid not in recurring_uids:
+            # Only series need x-wr-timezone's move into the calendar's zone (to repeat at
+            # the same wall time across DST). A single event keeps its UTC instant: moved,
+            # a time in the repeated hour of a DST change would lose its ``fold`` in
+            # recurring-ical-events and come back an hour early. Its floating times and
+            # dates are read in the calendar's zone all the same.
+            singles.add_component(event.component)
+        else:
+            calendar.add_component(event.component)
     if context.zone_from_file:
         calendar = x_wr_timezone.to_standard(calendar, timezone=context.zone)
+        for component in singles.subcomponents:
+            calendar.add_component(component)
     window_start, window_end = context.window
     low_instant = max(window_start - _EXPANSION_PADDING, _EARLIEST)
     low = timeutil.to_datetime(low_instant)
@@ -736,23 +841,13 @@ def _occurrence_interval(
 
 
 def _event_transparency(occurrence: Any, emails: frozenset[str]) -> Transparency | None:
-    """SPEC 2's table, top to bottom: the first row that matches wins (None: not busy)."""
-    status = _upper(occurrence.get("STATUS"))
-    busy_status = _upper(occurrence.get(_CDO_BUSY_STATUS))
-    partstats = _account_partstats(occurrence, emails)
-    if status == "CANCELLED":
-        return None
-    if "DECLINED" in partstats:
-        return None
-    if _upper(occurrence.get("TRANSP")) == "TRANSPARENT" or busy_status == "FREE":
-        return None
-    if status == "TENTATIVE" or busy_status == "TENTATIVE" or "TENTATIVE" in partstats:
-        return Transparency.TENTATIVE
-    if busy_status == "OOF":
-        return Transparency.OUT_OF_OFFICE
-    if busy_status == "WORKINGELSEWHERE":
-        return Transparency.WORKING_ELSEWHERE
-    return Transparency.OPAQUE
+    """SPEC 2's table (``fast_event.transparency_of``) on a parsed component."""
+    return transparency_of(
+        _upper(occurrence.get("STATUS")),
+        _upper(occurrence.get(_CDO_BUSY_STATUS)),
+        _upper(occurrence.get("TRANSP")),
+        _account_partstats(occurrence, emails),
+    )
 
 
 def _account_partstats(occurrence: Any, emails: frozenset[str]) -> set[str]:
@@ -761,15 +856,10 @@ def _account_partstats(occurrence: Any, emails: frozenset[str]) -> set[str]:
         return set()
     partstats: set[str] = set()
     for attendee in _as_list(occurrence.get("ATTENDEE")):
-        if _normalise_address(str(attendee)) in emails:
+        if normalise_address(str(attendee)) in emails:
             params = getattr(attendee, "params", {})
             partstats.add(str(params.get("PARTSTAT", "NEEDS-ACTION")).strip().upper())
     return partstats
-
-
-def _normalise_address(address: str) -> str:
-    address = address.strip().lower()
-    return address.removeprefix("mailto:").strip()
 
 
 def _categories(occurrence: Any) -> frozenset[str]:
