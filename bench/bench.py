@@ -207,6 +207,9 @@ def cache_flags_present(env: dict[str, str]) -> bool:
 def base_env(scratch: Path) -> dict[str, str]:
     """The children's environment: no store, cache or progress settings of the caller's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CRONOSLOT_")}
+    # As a user runs it: with bytecode (some shells and tools set PYTHONDONTWRITEBYTECODE,
+    # which would make every run, the floor included, compile its modules from source).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     # Even with --cache-dir, nothing may fall back on the user's own cache.
     env["XDG_CACHE_HOME"] = str(scratch / "xdg-default")
     return env
@@ -522,6 +525,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cronoslot-bench-") as scratch_name:
         scratch = Path(scratch_name)
         env = base_env(scratch)
+        # Bytecode for cronoslot's own modules, as after a first run on a user's machine.
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(HERE.parent / "cronoslot")],
+            env=env,
+            check=False,
+        )
         flags = cache_flags_present(env)
         print(
             f"cronoslot: {' '.join(CRONOSLOT)}; python {sys.version.split()[0]}; "
