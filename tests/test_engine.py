@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cronoslot import engine, loader
 from cronoslot.models import (
@@ -266,3 +268,89 @@ def test_warm_cache_serves_bare_spans_when_they_will_do(
     engine.availability(request(constrained), store, lambda m: None, options)
     assert served == [False, True]  # constraints need events whole: no bare spans asked for
     cache.close()
+
+
+_STATUS_LINES = [
+    "",
+    "STATUS:TENTATIVE\n",
+    "TRANSP:TRANSPARENT\n",
+    "X-MICROSOFT-CDO-BUSYSTATUS:OOF\n",
+]
+
+
+@st.composite
+def generated_store(draw: st.DrawFn) -> dict[str, str]:
+    """Two accounts, one or two calendars each, a handful of events around 22 April 2027."""
+    files: dict[str, str] = {}
+    uid = 0
+    for sub in ("acc_x", "acc_y"):
+        for name in draw(st.sampled_from([["a"], ["a", "b"]])):
+            events = []
+            for _ in range(draw(st.integers(0, 6))):
+                uid += 1
+                start = T("2027-04-22T06:00:00Z") + draw(st.integers(0, 48)) * 900
+                length = draw(st.integers(1, 16)) * 900
+                extra = draw(st.sampled_from(_STATUS_LINES))
+                if draw(st.booleans()):
+                    extra += "RRULE:FREQ=DAILY;COUNT=3\n"
+                events.append(event(f"u{uid}", _ics(start), _ics(start + length), extra))
+            files[f"{sub}/{name}.ics"] = calendar(*events)
+    return files
+
+
+def _ics(instant: int) -> str:
+    from cronoslot.timeutil import format_time
+
+    return format_time(instant).replace("-", "").replace(":", "")
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    files=generated_store(),
+    required=st.sampled_from([1, 2]),
+    ignore_tentative=st.booleans(),
+    exclude=st.sampled_from([None, "u1", "u3"]),
+    response_format=st.sampled_from(["periods", "slots", "overlapping_slots"]),
+)
+def test_answers_with_and_without_cache_are_identical(
+    tmp_path_factory: pytest.TempPathFactory,
+    files: dict[str, str],
+    required: int,
+    ignore_tentative: bool,
+    exclude: str | None,
+    response_format: str,
+) -> None:
+    import os
+    import time
+
+    from cronoslot.cache import Cache
+
+    root = tmp_path_factory.mktemp("store")
+    settled = time.time() - 60
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        os.utime(path, (settled, settled))
+    store = Store(root)
+    members = (Member("acc_x", ignore_tentative=ignore_tentative), Member("acc_y"))
+    asked = AvailabilityRequest(
+        participants=(Group(members=members, required=required),),
+        required_duration=30 * 60,
+        query_periods=(Period(T("2027-04-22T08:00:00Z"), T("2027-04-23T20:00:00Z")),),
+        response_format=response_format,  # type: ignore[arg-type]
+        excluded_events=ExcludedEvents(event_uids=frozenset({exclude} if exclude else set())),
+        max_results=512,
+    )
+    plain = engine.availability(asked, store, lambda m: None)
+    cache_dir = tmp_path_factory.mktemp("cache")
+    for _ in range(2):  # cold, then warm
+        cache = Cache.open(cache_dir)
+        assert cache is not None
+        options = engine.LoadOptions(cache=cache, cache_dir=cache_dir)
+        assert engine.availability(asked, store, lambda m: None, options) == plain
+        cache.close()
