@@ -267,17 +267,7 @@ def cli() -> None:
 @cli.command()
 @_query_options
 @click.pass_context
-def availability(
-    ctx: click.Context,
-    request: str | None,
-    calendars: str,
-    now: int | None,
-    output_format: str,
-    tz: str | None,
-    strict: bool,
-    cache_dir: str | None,
-    no_cache: bool,
-) -> None:
+def availability(ctx: click.Context, /, **options: Any) -> None:
     """Answer an Availability query read from REQUEST (a file, or '-' for stdin).
 
     Prints {"available_periods": [...]} (the default response_format) or
@@ -291,25 +281,13 @@ def availability(
       cronoslot availability request.json | jq -r '.available_periods[] | "\\(.start) \\(.end)"'
       echo '{...}' | cronoslot availability - --format table --tz America/New_York
     """
-    _answer(
-        ctx, "availability", request, calendars, now, output_format, tz, strict, cache_dir, no_cache
-    )
+    _answer(ctx, "availability", **options)
 
 
 @cli.command()
 @_query_options
 @click.pass_context
-def sequence(
-    ctx: click.Context,
-    request: str | None,
-    calendars: str,
-    now: int | None,
-    output_format: str,
-    tz: str | None,
-    strict: bool,
-    cache_dir: str | None,
-    no_cache: bool,
-) -> None:
+def sequence(ctx: click.Context, /, **options: Any) -> None:
     """Answer a Sequenced Availability query (an interview loop) from REQUEST.
 
     For each feasible start of the first step, in order, prints the earliest
@@ -321,9 +299,7 @@ def sequence(
       cronoslot sequence interview-loop.json --format table --tz Europe/London
       cronoslot sequence interview-loop.json | jq '.sequences[0].sequence[] | {sequence_id, start}'
     """
-    _answer(
-        ctx, "sequence", request, calendars, now, output_format, tz, strict, cache_dir, no_cache
-    )
+    _answer(ctx, "sequence", **options)
 
 
 @cli.command()
