@@ -36,11 +36,31 @@ SINGLE_MARGIN = 2 * DAY
 # occurrence's length may change by an hour across DST: four days cover all of it.
 SERIES_MARGIN = 4 * DAY
 
-_DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?")
+_DATE_TIME = re.compile(r"(\d{8})(?:T(\d{6})Z?)?")
 _DURATION = re.compile(
     r"\+?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.IGNORECASE
 )
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# ``YYYYMMDD`` -> days since the epoch, or None when it is not a real date: a file repeats
+# its dates, and building a ``date`` costs more than a look-up. Cleared when it grows big.
+_DAYS_READ: dict[str, int | None] = {}
+_DAYS_READ_LIMIT = 100_000
+
+
+def _days_of(digits: str) -> int | None:
+    days = _DAYS_READ.get(digits, -1)
+    if days != -1:
+        return days
+    number = int(digits)
+    try:
+        days = date(number // 10000, number // 100 % 100, number % 100).toordinal()
+        days -= _EPOCH_ORDINAL
+    except ValueError:
+        days = None
+    if len(_DAYS_READ) >= _DAYS_READ_LIMIT:
+        _DAYS_READ.clear()
+    _DAYS_READ[digits] = days
+    return days
 
 
 def read_instant(text: str) -> tuple[int, bool] | None:
@@ -49,14 +69,14 @@ def read_instant(text: str) -> tuple[int, bool] | None:
     match = _DATE_TIME.fullmatch(text.strip())
     if match is None:
         return None
-    year, month, day, hour, minute, second = match.groups()
-    try:
-        days = date(int(year), int(month), int(day)).toordinal() - _EPOCH_ORDINAL
-    except ValueError:
+    day_digits, time_digits = match.groups()
+    days = _days_of(day_digits)
+    if days is None:
         return None
-    if hour is None:
+    if time_digits is None:
         return days * DAY, True
-    hours, minutes, seconds = int(hour), int(minute), int(second)
+    number = int(time_digits)
+    hours, minutes, seconds = number // 10000, number // 100 % 100, number % 100
     if hours > 23 or minutes > 59 or seconds > 60:
         return None
     return days * DAY + hours * 3600 + minutes * 60 + seconds, False
@@ -76,11 +96,18 @@ def read_duration(text: str) -> int | None:
 # DURATION, RRULE, RDATE, RECURRENCE-ID, UID) and BEGIN/END of the components inside. The
 # name is what comes before the first ``;`` or ``:``, spaces and case aside (as
 # ``LogicalLine.name`` reads it); other lines are passed over by the regex, unread.
-_READ_LINE = re.compile(
-    r"[\r\n]([^\S\r\n]*(BEGIN|END|DTSTART|DTEND|DURATION|RRULE|RDATE|RECURRENCE-ID|UID)"
-    r"[^\S\r\n]*(?:[;:][^\r\n]*)?)(?=[\r\n]|\Z)",
-    re.IGNORECASE,
+_READ_NAMES = r"(BEGIN|END|DTSTART|DTEND|DURATION|RRULE|RDATE|RECURRENCE-ID|UID)"
+# Two ways to read such a line. First the usual one: the name, then parameters without a
+# quote or colon, a colon and the value (groups 1-3). Then any other (groups 4-5: the line
+# and its name), split as ``value_of`` does.
+_READ_LINE_BODY = (
+    rf"(?:{_READ_NAMES}(;[^:\"\r\n]*)?:([^\r\n]*)"
+    rf"|([^\S\r\n]*{_READ_NAMES}[^\S\r\n]*(?:[;:][^\r\n]*)?))(?=[\r\n]|\Z)"
 )
+_READ_LINE = re.compile(r"[\r\n]" + _READ_LINE_BODY, re.IGNORECASE)
+# The same when every line starts after a LF (no lone CR): a pattern starting with a
+# literal is searched several times faster than one starting with a class.
+_READ_LINE_AFTER_LF = re.compile(r"\n" + _READ_LINE_BODY, re.IGNORECASE)
 
 
 def _top_level_properties(raw: RawComponent) -> dict[str, list[tuple[str, str]]]:
@@ -88,8 +115,10 @@ def _top_level_properties(raw: RawComponent) -> dict[str, list[tuple[str, str]]]
     it): name -> list of (parameters text, value text), in file order."""
     properties: dict[str, list[tuple[str, str]]] = {}
     depth = 0
-    for match in _READ_LINE.finditer(raw.text):
-        name = match.group(2).upper()
+    read_line = _READ_LINE_AFTER_LF if raw.lines_follow_lf else _READ_LINE
+    for match in read_line.finditer(raw.text):
+        usual_name, parameters, value, text, other_name = match.groups()
+        name = (usual_name or other_name).upper()
         if name == "BEGIN":
             depth += 1
             continue
@@ -98,11 +127,21 @@ def _top_level_properties(raw: RawComponent) -> dict[str, list[tuple[str, str]]]
             continue
         if depth != 0:
             continue
-        text = match.group(1)
-        value = value_of(text)
-        head = text[: len(text) - len(value) - 1] if value else text
-        parameters = head[len(name) :] if head.upper().startswith(name) else head
-        properties.setdefault(name, []).append((parameters.upper(), value))
+        if usual_name is not None:
+            if parameters is None:
+                parameters = ""
+            if not value:
+                parameters += ":"  # as the general reading below leaves it
+        else:
+            value = value_of(text)
+            head = text[: len(text) - len(value) - 1] if value else text
+            # The line starts with the name unless it starts with spaces.
+            parameters = head[len(name) :] if match.start(5) == match.start(4) else head
+        entry = (parameters.upper(), value)
+        if name in properties:
+            properties[name].append(entry)
+        else:
+            properties[name] = [entry]
     return properties
 
 

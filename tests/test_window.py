@@ -862,3 +862,177 @@ def test_split_answers_as_the_reference_on_folded_blank_lines() -> None:
         "END:VEVENT\nEND:VCALENDAR\n"
     )
     assert _new(text) == _reference(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), max_size=30),
+    breaks=st.one_of(
+        st.lists(st.sampled_from(["\r\n", "\n"]), min_size=30, max_size=30),
+        st.lists(st.just("\r\n"), min_size=30, max_size=30),
+    ),
+)
+def test_split_answers_as_the_reference_without_lone_cr(
+    pieces: list[str], breaks: list[str]
+) -> None:
+    # Without a lone CR the splitter takes its quicker LF-only searches.
+    pieces = ["BEGIN:VCALENDAR", *pieces, "END:VCALENDAR"]
+    text = "".join(piece + brk for piece, brk in zip(pieces, breaks + breaks, strict=False))
+    assert _new(text) == _reference(text)
+
+
+# --- quick readings against the plain ones they replaced -----------------------------------
+
+_FOLD = re.compile(r"(?:\r\n|\r|\n)[ \t]")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="\r\n \tBa:", max_size=40))
+def test_unfolding_is_the_plain_fold_removal(text: str) -> None:
+    from cronoslot.ical_split import _unfold_text
+
+    assert _unfold_text(text) == _FOLD.sub("", text)
+
+
+def _reference_begin_end(text: str) -> tuple[str, str] | None:
+    name = RefLine(text, 1).name
+    if name in ("BEGIN", "END") and text[len(name) :].lstrip().startswith(":"):
+        return name, RefLine(text, 1).value.strip().upper()
+    return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.one_of(
+        st.sampled_from(_PIECES),
+        st.text(alphabet='BEGINDbegindVA-: ;"\t\x0c', max_size=14),
+        st.builds(
+            lambda kind, name: f"{kind}:{name}",
+            st.sampled_from(["BEGIN", "END", "Begin", "end", "BEGıN"]),
+            st.text(alphabet="VEVNTALRMvent- :", max_size=8),
+        ),
+    )
+)
+def test_begin_end_reads_as_the_plain_reading(text: str) -> None:
+    from cronoslot.ical_split import _begin_end
+
+    assert _begin_end(text) == _reference_begin_end(text)
+
+
+_DATE_TIME_REF = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?")
+
+
+def _reference_read_instant(text: str) -> tuple[int, bool] | None:
+    match = _DATE_TIME_REF.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = match.groups()
+    try:
+        days = date(int(year), int(month), int(day)).toordinal() - date(1970, 1, 1).toordinal()
+    except ValueError:
+        return None
+    if hour is None:
+        return days * 86400, True
+    hours, minutes, seconds = int(hour), int(minute), int(second)
+    if hours > 23 or minutes > 59 or seconds > 60:
+        return None
+    return days * 86400 + hours * 3600 + minutes * 60 + seconds, False
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.one_of(
+        st.builds(
+            lambda day, time, zulu, pad: f"{pad}{day.strftime('%Y%m%d')}{time}{zulu}{pad}",
+            st.dates(),
+            st.sampled_from(["", "T000000", "T235960", "T240000", "T126000", "T090061"]),
+            st.sampled_from(["", "Z", "z"]),
+            st.sampled_from(["", " ", "\t"]),
+        ),
+        st.text(alphabet="0123456789T Z\u0663", min_size=8, max_size=17),
+        st.sampled_from(["00000000", "20260230", "20261301", "20260100", "\u0662" * 8]),
+    )
+)
+def test_read_instant_reads_as_the_plain_reading(text: str) -> None:
+    assert read_instant(text) == _reference_read_instant(text)
+
+
+_READ_LINE_REF = re.compile(
+    r"[\r\n]([^\S\r\n]*(BEGIN|END|DTSTART|DTEND|DURATION|RRULE|RDATE|RECURRENCE-ID|UID)"
+    r"[^\S\r\n]*(?:[;:][^\r\n]*)?)(?=[\r\n]|\Z)",
+    re.IGNORECASE,
+)
+
+
+def _reference_properties(raw: RawComponent) -> dict[str, list[tuple[str, str]]]:
+    """``window._top_level_properties`` as it was (line by line, no quick reading)."""
+    properties: dict[str, list[tuple[str, str]]] = {}
+    depth = 0
+    for match in _READ_LINE_REF.finditer(raw.text):
+        name = match.group(2).upper()
+        if name == "BEGIN":
+            depth += 1
+            continue
+        if name == "END":
+            depth -= 1
+            continue
+        if depth != 0:
+            continue
+        text = match.group(1)
+        value = RefLine(text, 1).value
+        head = text[: len(text) - len(value) - 1] if value else text
+        parameters = head[len(name) :] if head.upper().startswith(name) else head
+        properties.setdefault(name, []).append((parameters.upper(), value))
+    return properties
+
+
+_PROPERTY_NAMES = [
+    "DTSTART",
+    "dtstart",
+    "DtEnd",
+    "DTEND",
+    "DURATION",
+    "RRULE",
+    "RDATE",
+    "RECURRENCE-ID",
+    "Recurrence-Id",
+    "UID",
+    "uıd",
+    "SUMMARY",
+    "EXDATE",
+    "DTSTARTX",
+]
+_PARAMETERS = ["", ";TZID=Europe/London", ";VALUE=DATE", ";RANGE=THISANDFUTURE", ';X="a:b"', " "]
+_VALUES = ["20260310T090000Z", "20260310", "PT1H", "FREQ=DAILY;UNTIL=20260320", "", "a:b", "u1"]
+
+
+@st.composite
+def property_lines(draw: st.DrawFn) -> str:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(["BEGIN:VALARM", "END:VALARM", "begin :x", "END", "  UID"]))
+    lead = draw(st.sampled_from(["", "", "", " "]))
+    name = draw(st.sampled_from(_PROPERTY_NAMES))
+    parameters = draw(st.sampled_from(_PARAMETERS))
+    separator = draw(st.sampled_from([":", ":", ":", "", " :"]))
+    value = draw(st.sampled_from(_VALUES))
+    return f"{lead}{name}{parameters}{separator}{value}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(property_lines(), max_size=12),
+    fold=st.integers(0, 40),
+    breaks=st.sampled_from(["\r\n", "\n", "\r"]),
+    lone_cr_elsewhere=st.booleans(),
+)
+def test_properties_read_as_the_plain_reading(
+    lines: list[str], fold: int, breaks: str, lone_cr_elsewhere: bool
+) -> None:
+    body = breaks.join(["BEGIN:VEVENT", *lines, "END:VEVENT"])
+    body = body[:fold] + breaks + " " + body[fold:] if fold < len(body) else body
+    tail = "X-Y:1\rX-Z:2" + breaks if lone_cr_elsewhere else ""
+    text = breaks.join(["BEGIN:VCALENDAR", body, tail + "END:VCALENDAR", ""])
+    from cronoslot.window import _top_level_properties
+
+    for raw in split_calendar_text(text).calendars[0].components:
+        assert _top_level_properties(raw) == _reference_properties(raw)
