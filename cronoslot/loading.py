@@ -161,7 +161,11 @@ def load_files(
             initializer=_worker_init,
             initargs=(str(cache_dir) if cache is not None and cache_dir is not None else None,),
         ) as pool:
-            futures = {index: pool.submit(_worker_load, jobs[index], window) for index in cold}
+            # Largest first, so that one big file does not finish alone at the end.
+            largest_first = sorted(cold, key=lambda index: -_size(jobs[index].path))
+            futures = {
+                index: pool.submit(_worker_load, jobs[index], window) for index in largest_first
+            }
             for index, future in futures.items():
                 outcomes[index] = future.result()
                 done += 1
