@@ -20,6 +20,9 @@ demo: install
 	@echo
 	@echo '$$ cronoslot availability samples/requests/periods.json --calendars samples/calendars --now 2027-04-01T00:00:00Z'
 	@$(BIN)/cronoslot availability samples/requests/periods.json --calendars samples/calendars --now 2027-04-01T00:00:00Z
+	@echo
+	@echo '$$ cronoslot sequence samples/requests/interview-loop.json --calendars samples/calendars --now 2027-04-01T00:00:00Z --format table --tz Europe/London'
+	@$(BIN)/cronoslot sequence samples/requests/interview-loop.json --calendars samples/calendars --now 2027-04-01T00:00:00Z --format table --tz Europe/London
 
 test: install
 	$(BIN)/pytest
