@@ -8,6 +8,7 @@ problems all come back in one ``InvalidRequest``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import get_args
 
 from .errors import Warn
@@ -112,53 +113,67 @@ def _parse_name(check: Checker, value: object, path: str, what: str) -> str | No
     return text
 
 
-def _parse_calendar_ids(
-    check: Checker, value: object, path: str, sub: str | None, account_known: bool
+def _parse_id_list(
+    check: Checker,
+    value: object,
+    path: str,
+    read_item: Callable[[object, str], str | None],
+    is_unknown: Callable[[str], tuple[str, str] | None],
 ) -> tuple[str, ...] | None:
+    """A list of ids (null: None), each read by ``read_item``; an id for which
+    ``is_unknown`` gives an (error name, description) is reported at its entry; repeats
+    count once."""
     if value is None:
         return None
     items = as_list(check, value, path)
     if items is None:
         return None
-    calendar_ids: list[str] = []
+    ids: list[str] = []
     for index, raw in enumerate(items):
         entry_path = index_path(path, index)
-        calendar_id = _parse_name(check, raw, entry_path, "calendar_id")
-        if calendar_id is None:
+        item = read_item(raw, entry_path)
+        if item is None:
             continue
+        problem = is_unknown(item)
+        if problem is not None:
+            check.fail(entry_path, *problem)
+        if item not in ids:
+            ids.append(item)
+    return tuple(ids)
+
+
+def _parse_calendar_ids(
+    check: Checker, value: object, path: str, sub: str | None, account_known: bool
+) -> tuple[str, ...] | None:
+    def is_unknown(calendar_id: str) -> tuple[str, str] | None:
         if sub is not None and account_known and not check.calendar_exists(sub, calendar_id):
-            check.fail(entry_path, "unknown_calendar", f"no calendar {calendar_id} for {sub}")
-        if calendar_id not in calendar_ids:
-            calendar_ids.append(calendar_id)
-    return tuple(calendar_ids)
+            return "unknown_calendar", f"no calendar {calendar_id} for {sub}"
+        return None
+
+    return _parse_id_list(
+        check,
+        value,
+        path,
+        lambda raw, entry_path: _parse_name(check, raw, entry_path, "calendar_id"),
+        is_unknown,
+    )
 
 
 def _parse_rule_ids(
     check: Checker, value: object, path: str, sub: str | None, account_known: bool
 ) -> tuple[str, ...] | None:
     """``availability_rule_ids``: null chooses every rule, ``[]`` none (SPEC 5)."""
-    if value is None:
-        return None
-    items = as_list(check, value, path)
-    if items is None:
-        return None
-    rule_ids: list[str] = []
-    for index, raw in enumerate(items):
-        entry_path = index_path(path, index)
-        rule_id = as_string(check, raw, entry_path)
-        if rule_id is None:
-            continue
+
+    def is_unknown(rule_id: str) -> tuple[str, str] | None:
         if sub is not None and account_known:
             known = check.rule_ids(sub)
             if known is not None and rule_id not in known:
-                check.fail(
-                    entry_path,
-                    "unknown_availability_rule",
-                    f"no availability rule {rule_id} for {sub}",
-                )
-        if rule_id not in rule_ids:
-            rule_ids.append(rule_id)
-    return tuple(rule_ids)
+                return "unknown_availability_rule", f"no availability rule {rule_id} for {sub}"
+        return None
+
+    return _parse_id_list(
+        check, value, path, lambda raw, entry_path: as_string(check, raw, entry_path), is_unknown
+    )
 
 
 # --- buffers ------------------------------------------------------------------------------
