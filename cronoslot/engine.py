@@ -69,6 +69,7 @@ class _Loader:
     loaded: dict[tuple[str, str], tuple[BusyInterval, ...]] = field(default_factory=dict)
     spans: dict[tuple[str, str], dict[Transparency, list[Interval]]] = field(default_factory=dict)
     disconnected: set[str] = field(default_factory=set)
+    chosen: dict[Member, list[str]] = field(default_factory=dict)
 
     def _rules(self, member: Member) -> tuple[AvailabilityRule, ...]:
         if not member.managed_availability:
@@ -81,7 +82,13 @@ class _Loader:
 
     def _calendar_ids(self, member: Member, rules: Sequence[AvailabilityRule]) -> list[str]:
         """SPEC 2: ``calendar_ids`` if given; else the chosen rules' calendars when they name
-        any; else every calendar of the account."""
+        any; else every calendar of the account. Decided once per member appearance, so a
+        warning about a rule's missing calendar is given once."""
+        if member not in self.chosen:
+            self.chosen[member] = self._choose_calendars(member, rules)
+        return self.chosen[member]
+
+    def _choose_calendars(self, member: Member, rules: Sequence[AvailabilityRule]) -> list[str]:
         if member.calendar_ids is not None:
             return list(dict.fromkeys(member.calendar_ids))
         all_calendars = self.store.calendar_ids(member.sub)
