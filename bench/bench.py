@@ -26,7 +26,7 @@ resident sets of the command and all its descendants, sampled from ``/proc`` eve
 which counts parallel workers together. The memory target uses the larger of the two.
 
 Then, in this process, it times the solvers alone (loading excluded): the requests are
-parsed with ``cronoslot.query`` and the member inputs the engine hands to
+parsed with ``cronoslot.api.request`` and the member inputs the engine hands to
 ``solve_availability`` and ``solve_sequence`` are captured once, then those two functions
 are timed on them (median of several runs).
 """
@@ -311,8 +311,9 @@ def _last(stderr: bytes) -> str:
 def time_solvers(context: SizeContext, repeat: int) -> dict[str, float | str]:
     """Median seconds of ``solve_availability`` and ``solve_sequence`` on captured inputs."""
     try:
-        from cronoslot import engine, query
-        from cronoslot.store import Store
+        from cronoslot.api import request as query
+        from cronoslot.engine import answers as engine
+        from cronoslot.store.reader import Store
     except Exception as error:  # the package is mid-change: report, do not crash the bench
         return {"error": f"import failed: {type(error).__name__}: {error}"}
 
@@ -331,7 +332,7 @@ def time_solvers(context: SizeContext, repeat: int) -> dict[str, float | str]:
         return wrapper
 
     load_options = _load_options(engine, context)
-    import cronoslot.sequence as sequence_module
+    import cronoslot.solve.sequence as sequence_module
 
     # Where each solver is looked up when the engine calls it (the engine imports the
     # sequence solver only when a sequence query runs).
@@ -383,7 +384,7 @@ def _load_options(engine: Any, context: SizeContext) -> Any:
         arguments["workers"] = None
     if "cache" in fields and context.flags:
         try:
-            from cronoslot.cache import Cache  # type: ignore[import-not-found,unused-ignore]
+            from cronoslot.cache.database import Cache  # type: ignore[import-not-found,unused-ignore]
 
             directory = context.scratch / f"warm-{context.size}"
             arguments["cache"] = Cache.open(directory)
@@ -587,7 +588,7 @@ def sequence_solver_figure(runs: int = 5, seed: int = 20260504) -> str:
     """The in-process figure of bench/bench_sequence.py: solve_sequence alone, median."""
     import bench_sequence
 
-    from cronoslot.sequence import solve_sequence
+    from cronoslot.solve.sequence import solve_sequence
 
     request, inputs = bench_sequence.build_request(seed)
     answer = solve_sequence(request, inputs)

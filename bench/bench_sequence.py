@@ -28,7 +28,7 @@ from cronoslot.models import (
     StepBuffer,
     Transparency,
 )
-from cronoslot.sequence import chain, solve_sequence
+from cronoslot.solve.sequence import chain, solve_sequence
 from cronoslot.timeutil import DAY, MINUTE, parse_time
 
 QUERY_START = parse_time("2026-05-04T00:00:00Z")

@@ -11,8 +11,8 @@ from types import ModuleType
 import icalendar
 import pytest
 
-from cronoslot.query import parse_availability, parse_sequence
-from cronoslot.store import Store
+from cronoslot.api.request import parse_availability, parse_sequence
+from cronoslot.store.reader import Store
 from cronoslot.timeutil import parse_time
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"

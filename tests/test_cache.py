@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cronoslot import cache as cache_module
-from cronoslot.cache import DATABASE_NAME, Cache, FileLoad, default_cache_dir
+from cronoslot.cache import database as cache_module
+from cronoslot.cache.database import DATABASE_NAME, Cache, FileLoad, default_cache_dir
 from cronoslot.errors import CalendarDataError
+from cronoslot.ical.loader import load_calendar, load_calendar_bytes
 from cronoslot.intervals import Interval
-from cronoslot.loader import load_calendar, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
 from cronoslot.timeutil import HOUR, parse_time
 
@@ -480,7 +480,7 @@ def test_a_directory_that_cannot_be_made_gives_no_cache(tmp_path: Path) -> None:
 _WORKER = """
 import json, sys
 from pathlib import Path
-from cronoslot.cache import Cache
+from cronoslot.cache.database import Cache
 from cronoslot.models import AccountSettings
 directory, windows, *paths = sys.argv[1:]
 cache = Cache(Path(directory))

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cronoslot import __version__
-from cronoslot import cli as cli_module
-from cronoslot.cli import cli
+from cronoslot.cli import app as cli_module
+from cronoslot.cli.app import cli
 
 from .conftest import SAMPLES as SAMPLES_DIR
 

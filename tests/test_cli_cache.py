@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from cronoslot.cli import cli
+from cronoslot.cli.app import cli
 
 from .conftest import SAMPLES
 

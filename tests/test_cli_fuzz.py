@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cronoslot.cli import cli
+from cronoslot.cli.app import cli
 
 from .conftest import SAMPLES
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cronoslot.errors import CalendarDataError
-from cronoslot.loader import load_calendar, load_calendar_bytes
+from cronoslot.ical.loader import load_calendar, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval
 from cronoslot.timeutil import DAY, parse_time
 

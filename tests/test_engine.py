@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cronoslot import engine, loader
+from cronoslot.engine import answers as engine
+from cronoslot.ical import loader
 from cronoslot.models import (
     AvailabilityRequest,
     Constraint,
@@ -19,7 +20,7 @@ from cronoslot.models import (
     Period,
     Transparency,
 )
-from cronoslot.store import Store
+from cronoslot.store.reader import Store
 from cronoslot.timeutil import parse_time
 
 T = parse_time
@@ -158,8 +159,9 @@ def test_busy_lists_every_calendar_sorted(store: Store) -> None:
 def test_parallel_loading_answers_as_sequential(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from cronoslot import loading, query
-    from cronoslot.cache import Cache
+    from cronoslot.api import request as query
+    from cronoslot.cache.database import Cache
+    from cronoslot.engine import loading
 
     from .conftest import SAMPLES
 
@@ -229,7 +231,7 @@ def _settled_store(tmp_path: Path) -> Store:
 def test_warm_cache_answers_as_no_cache(
     tmp_path: Path, member: Member, excluded: ExcludedEvents
 ) -> None:
-    from cronoslot.cache import Cache
+    from cronoslot.cache.database import Cache
 
     store = _settled_store(tmp_path)
     asked = request(member, excluded_events=excluded)
@@ -246,7 +248,7 @@ def test_warm_cache_answers_as_no_cache(
 def test_warm_cache_serves_bare_spans_when_they_will_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cronoslot.cache import Cache
+    from cronoslot.cache.database import Cache
 
     store = _settled_store(tmp_path)
     served: list[bool] = []
@@ -327,7 +329,7 @@ def test_answers_with_and_without_cache_are_identical(
     import os
     import time
 
-    from cronoslot.cache import Cache
+    from cronoslot.cache.database import Cache
 
     root = tmp_path_factory.mktemp("store")
     settled = time.time() - 60

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cronoslot.loader as loader
-from cronoslot.fast_event import read_simple_event, split_categories, unescape_text
-from cronoslot.ical_split import split_calendar_text
-from cronoslot.loader import load_calendar_bytes
+import cronoslot.ical.loader as loader
+from cronoslot.ical.loader import load_calendar_bytes
+from cronoslot.ical.simple import read_simple_event, split_categories, unescape_text
+from cronoslot.ical.text import split_calendar_text
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
 from cronoslot.timeutil import DAY, get_zone, parse_time
 

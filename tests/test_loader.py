@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cronoslot.errors import CalendarDataError
-from cronoslot.loader import load_account, load_calendar, load_calendar_bytes
+from cronoslot.ical.loader import load_account, load_calendar, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
-from cronoslot.store import Store
+from cronoslot.store.reader import Store
 from cronoslot.timeutil import HOUR, parse_time
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
@@ -592,7 +592,7 @@ def test_expansion_without_private_occurrences_answers_the_same(
             warn=lambda _m: None,
         )
 
-    from cronoslot import loader
+    from cronoslot.ical import loader
 
     private = answer()
     assert hasattr(recurring_ical_events.of(icalendar.Calendar()), loader._PRIVATE_OCCURRENCES)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cronoslot.managed import managed_intervals
 from cronoslot.models import AvailabilityRule, ManagedPeriod, WeeklyPeriod
+from cronoslot.solve.managed import managed_intervals
 from cronoslot.timeutil import DAY, from_datetime, parse_time
 
 MONDAY, SATURDAY, SUNDAY = 0, 5, 6

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from cronoslot.api.response import availability_json, busy_json, sequence_json
 from cronoslot.models import (
     AvailabilityResult,
     BusyInterval,
@@ -10,7 +11,6 @@ from cronoslot.models import (
     SyncStatus,
     Transparency,
 )
-from cronoslot.output import availability_json, busy_json, sequence_json
 from cronoslot.timeutil import parse_time
 
 T9 = parse_time("2027-04-22T09:00:00Z")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from cronoslot.progress import LoadingProgress
+from cronoslot.cli.progress import LoadingProgress
 
 
 class Terminal(io.StringIO):

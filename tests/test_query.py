@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cronoslot.api.request import parse_availability, parse_sequence
 from cronoslot.errors import CalendarDataError, InvalidRequest
 from cronoslot.models import (
     AvailabilityRequest,
@@ -22,7 +23,6 @@ from cronoslot.models import (
     StepBuffer,
     Transparency,
 )
-from cronoslot.query import parse_availability, parse_sequence
 from cronoslot.timeutil import DAY, HOUR, MINUTE, format_time, parse_time
 
 NOW = parse_time("2026-04-01T00:00:00Z")

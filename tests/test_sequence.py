@@ -24,7 +24,7 @@ from cronoslot.models import (
     StepBuffer,
     Transparency,
 )
-from cronoslot.sequence import (
+from cronoslot.solve.sequence import (
     Gap,
     calendar_buffer,
     chain,

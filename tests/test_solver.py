@@ -32,7 +32,7 @@ from cronoslot.models import (
     SyncStatus,
     Transparency,
 )
-from cronoslot.solver import (
+from cronoslot.solve.availability import (
     evaluate,
     filter_busy,
     member_available_set,

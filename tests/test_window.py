@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cronoslot.errors import CalendarDataError
-from cronoslot.ical_split import NotICalendar, RawComponent, split_calendar_text
-from cronoslot.loader import load_calendar, load_calendar_bytes
+from cronoslot.ical.loader import load_calendar, load_calendar_bytes
+from cronoslot.ical.prefilter import might_touch, prefilter_components, read_duration, read_instant
+from cronoslot.ical.text import NotICalendar, RawComponent, split_calendar_text
 from cronoslot.models import AccountSettings, BusyInterval
 from cronoslot.timeutil import DAY, parse_time
-from cronoslot.window import might_touch, prefilter_components, read_duration, read_instant
 
 # A March 2026 query.
 WINDOW = (parse_time("2026-03-01T00:00:00Z"), parse_time("2026-04-05T00:00:00Z"))
@@ -530,7 +530,7 @@ def test_broken_event_far_from_the_window_is_not_parsed_so_not_warned() -> None:
 def test_shifting_moves_old_daily_and_weekly_series_by_whole_periods() -> None:
     import icalendar
 
-    from cronoslot.loader import _shifted_series
+    from cronoslot.ical.loader import _shifted_series
 
     def parsed(lines: str) -> Any:
         return icalendar.Event.from_ical(f"BEGIN:VEVENT\r\n{lines}END:VEVENT\r\n".encode())
@@ -889,7 +889,7 @@ _FOLD = re.compile(r"(?:\r\n|\r|\n)[ \t]")
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(alphabet="\r\n \tBa:", max_size=40))
 def test_unfolding_is_the_plain_fold_removal(text: str) -> None:
-    from cronoslot.ical_split import _unfold_text
+    from cronoslot.ical.text import _unfold_text
 
     assert _unfold_text(text) == _FOLD.sub("", text)
 
@@ -914,7 +914,7 @@ def _reference_begin_end(text: str) -> tuple[str, str] | None:
     )
 )
 def test_begin_end_reads_as_the_plain_reading(text: str) -> None:
-    from cronoslot.ical_split import _begin_end
+    from cronoslot.ical.text import _begin_end
 
     assert _begin_end(text) == _reference_begin_end(text)
 
@@ -1032,7 +1032,7 @@ def test_properties_read_as_the_plain_reading(
     body = body[:fold] + breaks + " " + body[fold:] if fold < len(body) else body
     tail = "X-Y:1\rX-Z:2" + breaks if lone_cr_elsewhere else ""
     text = breaks.join(["BEGIN:VCALENDAR", body, tail + "END:VCALENDAR", ""])
-    from cronoslot.window import _top_level_properties
+    from cronoslot.ical.prefilter import _top_level_properties
 
     for raw in split_calendar_text(text).calendars[0].components:
         assert _top_level_properties(raw) == _reference_properties(raw)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 
-from .intervals import Interval, intersect, normalise
-from .models import AvailabilityRule, ManagedPeriod, WeeklyPeriod
-from .timeutil import from_datetime, get_zone, to_datetime
+from ..intervals import Interval, intersect, normalise
+from ..models import AvailabilityRule, ManagedPeriod, WeeklyPeriod
+from ..timeutil import from_datetime, get_zone, to_datetime
 
 _MINUTES_PER_DAY = 1440
 

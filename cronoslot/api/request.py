@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import get_args
 
-from .errors import Warn
-from .models import (
+from ..errors import Warn
+from ..models import (
     EXTENDED_TRANSPARENCIES,
     AvailabilityRequest,
     Buffer,
@@ -28,7 +28,8 @@ from .models import (
     StepBuffer,
     Transparency,
 )
-from .query_fields import (
+from ..timeutil import MINUTE, is_zone
+from .fields import (
     Checker,
     JsonObject,
     StoreView,
@@ -47,7 +48,6 @@ from .query_fields import (
     parse_periods,
     parse_query_slots,
 )
-from .timeutil import MINUTE, is_zone
 
 __all__ = ["StoreView", "parse_availability", "parse_sequence"]
 

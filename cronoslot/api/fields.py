@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable
 from typing import NoReturn, Protocol
 
-from .errors import CalendarDataError, ErrorCollector, Warn
-from .models import Period
-from .timeutil import DAY, MAX_DURATION, MINUTE, TimeFormatError, parse_time
+from ..errors import CalendarDataError, ErrorCollector, Warn
+from ..models import Period
+from ..timeutil import DAY, MAX_DURATION, MINUTE, TimeFormatError, parse_time
 
 JsonObject = dict[str, object]
 

@@ -22,9 +22,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import timeutil
-from .errors import CalendarDataError, UsageError
-from .models import AccountSettings, AvailabilityRule, ManagedPeriod, WeeklyPeriod
+from .. import timeutil
+from ..errors import CalendarDataError, UsageError
+from ..models import AccountSettings, AvailabilityRule, ManagedPeriod, WeeklyPeriod
 
 _NAME_RE = re.compile(r"[A-Za-z0-9_.@-]+")
 _MAX_NAME_LENGTH = 255  # longer names cannot be file names anyway

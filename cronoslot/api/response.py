@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .models import AvailabilityResult, BusyInterval, SequenceResult, Slot
-from .timeutil import format_time
+from ..models import AvailabilityResult, BusyInterval, SequenceResult, Slot
+from ..timeutil import format_time
 
 
 def _participants(subs: Iterable[str]) -> list[dict[str, str]]:

@@ -8,8 +8,8 @@ from typing import IO
 from rich.console import Console
 from rich.table import Table
 
-from .models import AvailabilityResult, BusyInterval, SequenceResult
-from .timeutil import format_local
+from ..models import AvailabilityResult, BusyInterval, SequenceResult
+from ..timeutil import format_local
 
 
 def _console(stream: IO[str]) -> Console:

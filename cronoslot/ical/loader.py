@@ -31,16 +31,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from . import timeutil
-from .errors import CalendarDataError, Warn
-from .fast_event import normalise_address, read_simple_event, transparency_of, uid_keys
-from .ical_split import NotICalendar, RawCalendar, RawComponent, split_calendar_text
-from .intervals import Interval
-from .models import AccountSettings, BusyInterval, Transparency
-from .window import prefilter_components
+from .. import timeutil
+from ..errors import CalendarDataError, Warn
+from ..intervals import Interval
+from ..models import AccountSettings, BusyInterval, Transparency
+from .prefilter import prefilter_components
+from .simple import normalise_address, read_simple_event, transparency_of, uid_keys
+from .text import NotICalendar, RawCalendar, RawComponent, split_calendar_text
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..store.reader import Store
 
 # Floating times are compared with the expansion bounds as if they were UTC (LIBRARY-NOTES),
 # and a zone is at most 14 hours off UTC: two days of padding is safe; we clip ourselves.

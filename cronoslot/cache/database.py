@@ -41,10 +41,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from . import __version__, timeutil
-from .errors import CalendarDataError, Warn
-from .intervals import Interval
-from .models import AccountSettings, BusyInterval, Transparency
+from .. import __version__, timeutil
+from ..errors import CalendarDataError, Warn
+from ..intervals import Interval
+from ..models import AccountSettings, BusyInterval, Transparency
 
 DATABASE_NAME = "busy-v4.sqlite3"
 SCHEMA = 4
@@ -466,7 +466,7 @@ class Cache:
 
     def _read(self, path: Path) -> bytes:
         if self._reader is None:
-            from .loader import read_calendar_bytes
+            from ..ical.loader import read_calendar_bytes
 
             self._reader = read_calendar_bytes
         return self._reader(path)
@@ -481,7 +481,7 @@ class Cache:
         warn: Warn,
     ) -> list[BusyInterval]:
         if self._loader is None:
-            from .loader import load_calendar_bytes
+            from ..ical.loader import load_calendar_bytes
 
             self._loader = load_calendar_bytes
         return self._loader(

@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Warn
-from .intervals import Interval, normalise
-from .loading import FileJob, Progress, load_files
-from .managed import managed_intervals
-from .models import (
+from ..errors import Warn
+from ..intervals import Interval, normalise
+from ..models import (
     AvailabilityRequest,
     AvailabilityResult,
     AvailabilityRule,
@@ -30,12 +28,14 @@ from .models import (
     SyncStatus,
     Transparency,
 )
-from .solver import solve_availability
-from .store import Store
-from .timeutil import DAY
+from ..solve.availability import solve_availability
+from ..solve.managed import managed_intervals
+from ..store.reader import Store
+from ..timeutil import DAY
+from .loading import FileJob, Progress, load_files
 
 if TYPE_CHECKING:
-    from .cache import Cache
+    from ..cache.database import Cache
 
 # Constraints count events by the day or ISO week they start in, so with constraints the
 # loading window reaches over the whole days (in any zone) or weeks the query touches.
@@ -252,7 +252,7 @@ def sequence(
         member for step in request.steps for group in step.participants for member in group.members
     )
     inputs = [loader.group_inputs(step.participants) for step in request.steps]
-    from .sequence import solve_sequence  # only sequence queries pay for importing it
+    from ..solve.sequence import solve_sequence  # only sequence queries pay for importing it
 
     return solve_sequence(request, inputs)
 

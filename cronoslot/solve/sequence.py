@@ -15,8 +15,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import pairwise
 
-from .intervals import Interval, normalise
-from .models import (
+from ..intervals import Interval, normalise
+from ..models import (
     Buffer,
     ExcludedEvents,
     MemberInput,
@@ -25,8 +25,8 @@ from .models import (
     SequenceStep,
     SequenceStepResult,
 )
-from .solver import evaluate, member_available_set
-from .timeutil import grid_ceil
+from ..timeutil import grid_ceil
+from .availability import evaluate, member_available_set
 
 Gap = tuple[int, int | None]
 """Allowed time between the end of one step and the start of the next: (minimum, maximum),

@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 
-from .intervals import Interval, component_end, contains, intersect, normalise, subtract
-from .models import (
+from ..intervals import Interval, component_end, contains, intersect, normalise, subtract
+from ..models import (
     AvailabilityRequest,
     AvailabilityResult,
     Buffer,
@@ -32,7 +32,7 @@ from .models import (
     SyncStatus,
     Transparency,
 )
-from .timeutil import MINUTE, WEEK, from_datetime, get_zone, grid_ceil, iso_week_start, to_datetime
+from ..timeutil import MINUTE, WEEK, from_datetime, get_zone, grid_ceil, iso_week_start, to_datetime
 
 DEFAULT_START_INTERVAL = 15 * MINUTE
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CalendarDataError, Warn
-from .intervals import Interval
-from .models import AccountSettings, BusyInterval, Transparency
+from ..errors import CalendarDataError, Warn
+from ..intervals import Interval
+from ..models import AccountSettings, BusyInterval, Transparency
 
 if TYPE_CHECKING:
-    from .cache import Cache
+    from ..cache.database import Cache
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each file."""
@@ -82,7 +82,7 @@ def _load_one(job: FileJob, window: Interval, cache: Cache | None) -> _Outcome:
                 warn=warnings.append,
             )
             return _Outcome(loaded.intervals, loaded.disconnected, tuple(warnings), None)
-        from .loader import load_calendar
+        from ..ical.loader import load_calendar
 
         intervals = load_calendar(
             job.path,
@@ -103,7 +103,7 @@ _worker_cache: Cache | None = None
 def _worker_init(cache_dir: str | None) -> None:
     global _worker_cache
     if cache_dir is not None:
-        from .cache import Cache
+        from ..cache.database import Cache
 
         _worker_cache = Cache.open(Path(cache_dir))
 

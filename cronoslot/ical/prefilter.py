@@ -24,8 +24,8 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from .ical_split import RawComponent, value_of
-from .intervals import Interval
+from ..intervals import Interval
+from .text import RawComponent, value_of
 
 DAY = 86400
 

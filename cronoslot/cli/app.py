@@ -12,15 +12,15 @@ from typing import IO, Any, NoReturn
 
 import click
 
-from . import __version__
-from .errors import (
+from .. import __version__
+from ..errors import (
     CalendarDataError,
     CronoslotError,
     ExitCode,
     InvalidRequest,
     UsageError,
 )
-from .timeutil import TimeFormatError, is_zone, parse_time
+from ..timeutil import TimeFormatError, is_zone, parse_time
 
 DEFAULT_STORE = "calendars"
 
@@ -111,7 +111,7 @@ def _read_request(ctx: click.Context, source: str | None) -> bytes:
 
 
 def _open_store(path: str) -> Any:
-    from .store import Store
+    from ..store.reader import Store
 
     return Store(Path(path))
 
@@ -145,13 +145,13 @@ def _cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @contextmanager
 def _load_options(cache_dir: str | None, no_cache: bool) -> Iterator[Any]:
     """The engine's LoadOptions for these flags, with a progress bar on a terminal."""
-    from .engine import LoadOptions
-    from .loading import Progress
+    from ..engine.answers import LoadOptions
+    from ..engine.loading import Progress
 
     cache = None
     directory = None
     if not no_cache:
-        from .cache import Cache, default_cache_dir
+        from ..cache.database import Cache, default_cache_dir
 
         directory = Path(cache_dir) if cache_dir else default_cache_dir()
         cache = Cache.open(directory)
@@ -226,7 +226,9 @@ def _answer(
     no_cache: bool,
 ) -> None:
     """Read, validate, solve and print one query (``kind`` availability or sequence)."""
-    from . import engine, output, query
+    from ..api import request as query
+    from ..api import response as output
+    from ..engine import answers as engine
 
     body = _read_request(ctx, request)
     store = _open_store(calendars)
@@ -349,8 +351,8 @@ def busy(
       cronoslot busy acc_alice --from 2027-04-22T00:00:00Z --to 2027-04-29T00:00:00Z \\
         | jq '.busy[] | select(.transparency == "tentative")'
     """
-    from . import engine
-    from .store import valid_name
+    from ..engine import answers as engine
+    from ..store.reader import valid_name
 
     if end <= start:
         raise UsageError("--to must be after --from")
@@ -366,7 +368,7 @@ def busy(
 
         busy_table(sub, intervals, tz, _stdout(), show_private=show_private)
     else:
-        from .output import busy_json
+        from ..api.response import busy_json
 
         _emit_json(busy_json(sub, intervals, show_private=show_private))
 
@@ -388,7 +390,7 @@ def cache() -> None:
 
 
 def _open_cache(cache_dir: str | None) -> Any:
-    from .cache import Cache, default_cache_dir
+    from ..cache.database import Cache, default_cache_dir
 
     directory = Path(cache_dir) if cache_dir else default_cache_dir()
     opened = Cache.open(directory)

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from . import timeutil
-from .ical_split import RawComponent, value_of
-from .models import Transparency
+from .. import timeutil
+from ..models import Transparency
+from .text import RawComponent, value_of
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # NAME *(;PARAM=VALUE) : value, with one value per parameter (a comma list is left to
