@@ -86,6 +86,12 @@ def contains(intervals: Sequence[Interval], start: int, end: int) -> bool:
     return index >= 0 and intervals[index][0] <= start and end <= intervals[index][1]
 
 
+def overlaps(start: int, end: int, window: Interval) -> bool:
+    """True when ``[start, end)`` and ``window`` share an instant (the one test of "does
+    this touch the window"; an empty interval touches nothing)."""
+    return start < window[1] and end > window[0] and start < end
+
+
 def total(intervals: Iterable[Interval]) -> int:
     return sum(end - start for start, end in intervals)
 

@@ -5,11 +5,13 @@ Instants and durations are ``int`` seconds (see ``timeutil``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from .intervals import Interval
+from .intervals import Interval, normalise
+from .names import normalise_email
 
 
 class Transparency(StrEnum):
@@ -56,10 +58,15 @@ class BusyInterval:
 
 @dataclass(frozen=True)
 class AccountSettings:
-    """``account.json``: the account's default zone and its e-mail addresses (lower case)."""
+    """``account.json``: the account's default zone and its e-mail addresses, normalised
+    when built (``names.normalise_email``; empty ones and repeats dropped)."""
 
     tzid: str | None = None
     emails: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        normalised = (normalise_email(address) for address in self.emails)
+        object.__setattr__(self, "emails", tuple(dict.fromkeys(a for a in normalised if a)))
 
 
 @dataclass(frozen=True)
@@ -92,11 +99,25 @@ class ManagedPeriod:
 
 ResponseFormat = Literal["periods", "slots", "overlapping_slots"]
 
+DEFAULT_START_INTERVAL = 15 * 60
+"""The grid of ``slots`` and ``overlapping_slots`` and of sequence steps without a
+``start_interval`` (SPEC 4, 6)."""
+
+DEFAULT_MAX_RESULTS = 20
+"""``max_results`` when a request gives none (SPEC 3)."""
+
 
 @dataclass(frozen=True)
 class Period:
     start: int
     end: int
+
+
+def union_of(periods: Iterable[Period]) -> tuple[Interval, ...]:
+    """Periods as one normalised interval list (sorted, overlapping or touching ones
+    merged). A request computes this once, when it is built, for its query periods and
+    each member's available periods; nothing downstream merges them again."""
+    return tuple(normalise((period.start, period.end) for period in periods))
 
 
 @dataclass(frozen=True)
@@ -130,6 +151,13 @@ class Member:
     ignored_extended_transparencies: frozenset[Transparency] = frozenset()
     availability_constraints: tuple[Constraint, ...] = ()
 
+    # The available periods as one normalised interval list; None when not given.
+    available_union: tuple[Interval, ...] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        periods = self.available_periods
+        object.__setattr__(self, "available_union", None if periods is None else union_of(periods))
+
 
 @dataclass(frozen=True)
 class Group:
@@ -157,9 +185,20 @@ class AvailabilityRequest:
     buffer: Buffer = Buffer()
     response_format: ResponseFormat = "periods"
     start_interval: int | None = None  # seconds; None when not given
-    max_results: int = 20
+    max_results: int = DEFAULT_MAX_RESULTS
     include_member_statuses: bool = False
     excluded_events: ExcludedEvents = ExcludedEvents()
+
+    # U of SPEC 4, normalised: the query periods, or the query slots [a, a + d) themselves.
+    query_union: tuple[Interval, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.query_slots is not None:
+            object.__setattr__(self, "query_slots", tuple(sorted(set(self.query_slots))))
+            spans = normalise((start, start + self.required_duration) for start in self.query_slots)
+            object.__setattr__(self, "query_union", tuple(spans))
+        else:
+            object.__setattr__(self, "query_union", union_of(self.query_periods or ()))
 
 
 @dataclass(frozen=True)
@@ -182,7 +221,7 @@ class SequenceStep:
     participants: tuple[Group, ...]
     required_duration: int
     ordinal: int | None = None
-    start_interval: int = 15 * 60
+    start_interval: int = DEFAULT_START_INTERVAL
     buffer: StepBuffer = StepBuffer()
 
 
@@ -190,8 +229,14 @@ class SequenceStep:
 class SequenceRequest:
     query_periods: tuple[Period, ...]
     steps: tuple[SequenceStep, ...]  # in request order; the solver sorts by ordinal
-    max_results: int = 20
+    max_results: int = DEFAULT_MAX_RESULTS
     excluded_events: ExcludedEvents = ExcludedEvents()
+
+    # The query periods, normalised.
+    query_union: tuple[Interval, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "query_union", union_of(self.query_periods))
 
 
 # --- answers ----------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 
 from cronoslot.errors import CalendarDataError, UsageError
 from cronoslot.models import AccountSettings, AvailabilityRule, ManagedPeriod, WeeklyPeriod
-from cronoslot.store.reader import Store, valid_name
+from cronoslot.names import valid_name
+from cronoslot.store.reader import Store
 from cronoslot.timeutil import parse_time
 
 

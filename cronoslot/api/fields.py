@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable
 from typing import NoReturn, Protocol
 
@@ -32,11 +31,6 @@ MAX_SPAN = 35 * DAY
 MAX_PERIODS = 50
 """Most query periods, query slots or member available periods in one list."""
 
-MAX_NAME_LENGTH = 200
-"""Longest ``sub`` or ``calendar_id``: longer names could not be file names anyway."""
-
-_NAME_RE = re.compile(r"[A-Za-z0-9_.@-]+\Z")
-
 
 def key_path(path: str, key: str) -> str:
     """The path of ``key`` inside the object at ``path`` (``a.b``; a top-level key alone)."""
@@ -46,16 +40,6 @@ def key_path(path: str, key: str) -> str:
 def index_path(path: str, index: int) -> str:
     """The path of entry ``index`` of the list at ``path`` (``a[0]``)."""
     return f"{path}[{index}]"
-
-
-def is_valid_name(name: str) -> bool:
-    """A ``sub`` or ``calendar_id`` that may name a folder or file of the store: ASCII
-    letters, digits and ``_ - . @``, never ``.`` or ``..`` (SPEC 1)."""
-    return (
-        len(name) <= MAX_NAME_LENGTH
-        and _NAME_RE.match(name) is not None
-        and name not in {".", ".."}
-    )
 
 
 def is_json_int(value: object) -> bool:

@@ -13,6 +13,8 @@ from typing import get_args
 
 from ..errors import Warn
 from ..models import (
+    DEFAULT_MAX_RESULTS,
+    DEFAULT_START_INTERVAL,
     EXTENDED_TRANSPARENCIES,
     AvailabilityRequest,
     Buffer,
@@ -28,6 +30,7 @@ from ..models import (
     StepBuffer,
     Transparency,
 )
+from ..names import valid_name
 from ..timeutil import MINUTE, is_zone
 from .fields import (
     Checker,
@@ -42,7 +45,6 @@ from .fields import (
     decode_body,
     index_path,
     is_json_int,
-    is_valid_name,
     key_path,
     parse_duration,
     parse_periods,
@@ -54,9 +56,7 @@ __all__ = ["StoreView", "parse_availability", "parse_sequence"]
 MAX_ACCOUNTS = 10
 MAX_STEPS = 5
 MAX_RESULTS = 512
-DEFAULT_MAX_RESULTS = 20
 START_INTERVALS = frozenset(minutes * MINUTE for minutes in (5, 10, 15, 20, 30, 60))
-DEFAULT_STEP_INTERVAL = 15 * MINUTE
 RESPONSE_FORMATS: tuple[ResponseFormat, ...] = get_args(ResponseFormat)
 
 MEMBER_KEYS = (
@@ -103,7 +103,7 @@ def _parse_name(check: Checker, value: object, path: str, what: str) -> str | No
     text = as_string(check, value, path)
     if text is None:
         return None
-    if not is_valid_name(text):
+    if not valid_name(text):
         check.fail(
             path,
             "invalid_value",
@@ -648,7 +648,7 @@ def _parse_step(
         participants=participants,
         required_duration=required_duration,
         ordinal=ordinal,
-        start_interval=start_interval or DEFAULT_STEP_INTERVAL,
+        start_interval=start_interval or DEFAULT_START_INTERVAL,
         buffer=buffer,
     )
 

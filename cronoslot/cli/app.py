@@ -352,7 +352,7 @@ def busy(
         | jq '.busy[] | select(.transparency == "tentative")'
     """
     from ..engine import answers as engine
-    from ..store.reader import valid_name
+    from ..names import valid_name
 
     if end <= start:
         raise UsageError("--to must be after --from")

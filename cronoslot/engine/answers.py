@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Warn
-from ..intervals import Interval, normalise
+from ..intervals import Interval, overlaps
 from ..models import (
     AvailabilityRequest,
     AvailabilityResult,
@@ -208,11 +208,11 @@ def _margin(groups: Iterable[Group], *default_buffers: int) -> int:
     return constraint_margin + _widest_buffer(groups, *default_buffers)
 
 
-def _window(spans: Iterable[Interval], margin: int) -> Interval:
-    hull = normalise(spans)
-    if not hull:
+def _window(union: Sequence[Interval], margin: int) -> Interval:
+    """The query union's hull, widened by ``margin`` on both sides."""
+    if not union:
         return (0, 0)
-    return (hull[0][0] - margin, hull[-1][1] + margin)
+    return (union[0][0] - margin, union[-1][1] + margin)
 
 
 def availability(
@@ -222,10 +222,7 @@ def availability(
     options: LoadOptions = LoadOptions(),
 ) -> AvailabilityResult:
     """Answer a validated availability request over ``store``."""
-    if request.query_slots is not None:
-        spans = [(a, a + request.required_duration) for a in request.query_slots]
-    else:
-        spans = [(p.start, p.end) for p in request.query_periods or ()]
+    spans = request.query_union
     margin = _margin(request.participants, request.buffer.before, request.buffer.after)
     loader = _Loader(store, _window(spans, margin), warn, options, _ids(request.excluded_events))
     loader.load(member for group in request.participants for member in group.members)
@@ -239,7 +236,7 @@ def sequence(
     options: LoadOptions = LoadOptions(),
 ) -> SequenceResult:
     """Answer a validated sequenced availability request over ``store``."""
-    spans = [(p.start, p.end) for p in request.query_periods]
+    spans = request.query_union
     margin = max(
         (
             _margin(step.participants, step.buffer.before.minimum, step.buffer.after.minimum)
@@ -273,7 +270,7 @@ def busy(
         interval
         for calendar_id in store.calendar_ids(sub)
         for interval in loader.loaded[(sub, calendar_id)]
-        if interval.start < end and interval.end > start
+        if overlaps(interval.start, interval.end, (start, end))
     ]
     intervals.sort(key=lambda b: (b.start, b.end, b.calendar_id))
     return intervals

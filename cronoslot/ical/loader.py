@@ -35,8 +35,9 @@ from .. import timeutil
 from ..errors import CalendarDataError, Warn
 from ..intervals import Interval
 from ..models import AccountSettings, BusyInterval, Transparency
+from ..names import normalise_email
 from .prefilter import prefilter_components
-from .simple import normalise_address, read_simple_event, transparency_of, uid_keys
+from .simple import read_simple_event, transparency_of, uid_keys
 from .text import NotICalendar, RawCalendar, RawComponent, split_calendar_text
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ def load_calendar_bytes(
     for line in split.stray_lines[:1]:
         warn(f"{path}: line {line.line_number}: text outside VCALENDAR ignored")
 
-    emails = frozenset(normalise_address(email) for email in settings.emails)
+    emails = frozenset(settings.emails)  # normalised by the store
     busy: list[BusyInterval] = []
     with warnings.catch_warnings():
         # icalendar and recurring-ical-events talk through ``warnings`` (guessed TZIDs...):
@@ -856,7 +857,7 @@ def _account_partstats(occurrence: Any, emails: frozenset[str]) -> set[str]:
         return set()
     partstats: set[str] = set()
     for attendee in _as_list(occurrence.get("ATTENDEE")):
-        if normalise_address(str(attendee)) in emails:
+        if normalise_email(str(attendee)) in emails:
             params = getattr(attendee, "params", {})
             partstats.add(str(params.get("PARTSTAT", "NEEDS-ACTION")).strip().upper())
     return partstats

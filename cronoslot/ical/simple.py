@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from .. import timeutil
 from ..models import Transparency
+from ..names import normalise_email
 from .text import RawComponent, value_of
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -155,12 +156,6 @@ def transparency_of(
     return Transparency.OPAQUE
 
 
-def normalise_address(address: str) -> str:
-    """An e-mail address as the account's ``emails`` are compared: lower case, no mailto."""
-    address = address.strip().lower()
-    return address.removeprefix("mailto:").strip()
-
-
 def uid_keys(raw: RawComponent) -> set[str]:
     """Every UID the component's text names, at any depth, unescaped and stripped: a
     superset of the UID icalendar reads, so two components that may share a UID share a
@@ -222,7 +217,7 @@ def _read(text: str, zone: tzinfo, zone_from_file: bool, emails: frozenset[str])
         elif name == "CATEGORIES":
             categories.extend(split_categories(value))
         elif name in _FREE_TEXT or (name.startswith("X-") and name != "X-"):
-            if name == "ATTENDEE" and emails and normalise_address(unescape_text(value)) in emails:
+            if name == "ATTENDEE" and emails and normalise_email(unescape_text(value)) in emails:
                 partstat = _plain(parameters.get("PARTSTAT", "NEEDS-ACTION"))
                 partstats.add(partstat.strip().upper())
         else:
@@ -401,7 +396,6 @@ def _standard(moment: date, zone: tzinfo, zone_from_file: bool) -> date:
 
 __all__ = [
     "SimpleEvent",
-    "normalise_address",
     "read_simple_event",
     "split_categories",
     "transparency_of",

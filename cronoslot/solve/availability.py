@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from ..intervals import Interval, component_end, contains, intersect, normalise, subtract
 from ..models import (
+    DEFAULT_START_INTERVAL,
     AvailabilityRequest,
     AvailabilityResult,
     Buffer,
@@ -32,9 +33,7 @@ from ..models import (
     SyncStatus,
     Transparency,
 )
-from ..timeutil import MINUTE, WEEK, from_datetime, get_zone, grid_ceil, iso_week_start, to_datetime
-
-DEFAULT_START_INTERVAL = 15 * MINUTE
+from ..timeutil import WEEK, from_datetime, get_zone, grid_ceil, iso_week_start, to_datetime
 
 # Worse statuses win when one account appears more than once.
 _STATUS_RANK = {SyncStatus.ACTIVE: 0, SyncStatus.PENDING: 1, SyncStatus.DISCONNECTED: 2}
@@ -67,9 +66,8 @@ def member_available_set(
     ``buffer`` is the default (top-level or step) buffer; ``member.buffer`` overrides it."""
     window_start, window_end = window
     available: list[Interval] = [(window_start, window_end)] if window_end > window_start else []
-    if member.available_periods is not None:
-        periods = normalise((period.start, period.end) for period in member.available_periods)
-        available = intersect(available, periods)
+    if member.available_union is not None:
+        available = intersect(available, member.available_union)
     if member.managed_availability:
         # No managed data at all means no managed time, hence no availability.
         available = intersect(available, normalise(data.managed or ()))
@@ -117,17 +115,10 @@ def solve_availability(
     """Answer an availability request; ``inputs[g][m]`` belongs to member m of group g."""
     duration = request.required_duration
     result_format: ResponseFormat = request.response_format
-    query_slot_starts: list[int] | None = None
-    if request.query_slots is not None:
-        query_slot_starts = sorted(set(request.query_slots))
-        query_union = normalise((start, start + duration) for start in query_slot_starts)
-        # Query slots always answer with slots; "periods" cannot be asked for with them.
-        if result_format == "periods":
-            result_format = "slots"
-    else:
-        query_union = normalise(
-            (period.start, period.end) for period in request.query_periods or ()
-        )
+    query_union = request.query_union
+    # Query slots always answer with slots; "periods" cannot be asked for with them.
+    if request.query_slots is not None and result_format == "periods":
+        result_format = "slots"
     member_statuses = (
         _member_statuses(request.participants, inputs) if request.include_member_statuses else None
     )
@@ -145,8 +136,8 @@ def solve_availability(
     search = _Search(request.participants, sets, query_union, duration)
     limit = request.max_results
     spans: list[Interval]
-    if query_slot_starts is not None:
-        spans = search.query_slots(query_slot_starts, limit)
+    if request.query_slots is not None:
+        spans = search.query_slots(request.query_slots, limit)
     elif result_format == "periods":
         spans = search.periods(request.start_interval, limit)
     else:

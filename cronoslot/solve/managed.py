@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 
-from ..intervals import Interval, intersect, normalise
+from ..intervals import Interval, intersect, normalise, overlaps
 from ..models import AvailabilityRule, ManagedPeriod, WeeklyPeriod
 from ..timeutil import from_datetime, get_zone, to_datetime
 
@@ -49,7 +49,7 @@ def _rule_intervals(
         for weekly in by_weekday.get(day.weekday(), ()):
             start = _wall_instant(day, weekly.start_minute, rule.tzid)
             end = _wall_instant(day, weekly.end_minute, rule.tzid)
-            if start < window_end and end > window_start:
+            if overlaps(start, end, (window_start, window_end)):
                 yield (start, end)
         day += timedelta(days=1)
 

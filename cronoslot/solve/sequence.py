@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import pairwise
 
-from ..intervals import Interval, normalise
+from ..intervals import Interval
 from ..models import (
     Buffer,
     ExcludedEvents,
@@ -178,7 +178,7 @@ def solve_sequence(
     """
     order = running_order(request.steps)
     steps = [request.steps[index] for index in order]
-    union = normalise((period.start, period.end) for period in request.query_periods)
+    union = request.query_union
 
     participants_by_step: list[dict[int, tuple[str, ...]]] = []
     for step, index in zip(steps, order, strict=True):

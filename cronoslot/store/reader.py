@@ -25,9 +25,8 @@ from typing import Any
 from .. import timeutil
 from ..errors import CalendarDataError, UsageError
 from ..models import AccountSettings, AvailabilityRule, ManagedPeriod, WeeklyPeriod
+from ..names import valid_name
 
-_NAME_RE = re.compile(r"[A-Za-z0-9_.@-]+")
-_MAX_NAME_LENGTH = 255  # longer names cannot be file names anyway
 _CALENDAR_SUFFIXES = (".ics", ".ifb")
 
 SETTINGS_FILE = "account.json"
@@ -36,17 +35,6 @@ PERIODS_FILE = "available_periods.json"
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CLOCK_RE = re.compile(r"(\d{2}):(\d{2})")
-
-
-def valid_name(name: object) -> bool:
-    """True when ``name`` may be a ``sub`` or ``calendar_id``: ASCII letters, digits and
-    ``_ - . @``, never ``.`` or ``..``."""
-    return (
-        isinstance(name, str)
-        and 0 < len(name) <= _MAX_NAME_LENGTH
-        and name not in (".", "..")
-        and _NAME_RE.fullmatch(name) is not None
-    )
 
 
 class Store:
@@ -211,16 +199,12 @@ def _parse_settings(path: Path) -> AccountSettings:
         emails = []
     if not isinstance(emails, list):
         raise CalendarDataError(path, f"emails must be a list, not {_type_name(emails)}")
-    addresses: list[str] = []
     for index, email in enumerate(emails):
         if not isinstance(email, str):
             raise CalendarDataError(
                 path, f"emails[{index}] must be a string, not {_type_name(email)}"
             )
-        address = email.strip().lower().removeprefix("mailto:").strip()
-        if address and address not in addresses:
-            addresses.append(address)
-    return AccountSettings(tzid=tzid, emails=tuple(addresses))
+    return AccountSettings(tzid=tzid, emails=tuple(emails))
 
 
 def _require(
