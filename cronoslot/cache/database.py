@@ -466,7 +466,7 @@ class Cache:
 
     def _read(self, path: Path) -> bytes:
         if self._reader is None:
-            from ..ical.loader import read_calendar_bytes
+            from ..store.reader import read_calendar_bytes
 
             self._reader = read_calendar_bytes
         return self._reader(path)

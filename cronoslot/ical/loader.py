@@ -36,6 +36,7 @@ from ..errors import CalendarDataError, Warn
 from ..intervals import Interval
 from ..models import AccountSettings, BusyInterval, Transparency
 from ..names import normalise_email
+from ..store.reader import read_calendar_bytes  # moved; load_calendar goes with the ical split
 from .prefilter import prefilter_components
 from .simple import read_simple_event, transparency_of, uid_keys
 from .text import NotICalendar, RawCalendar, RawComponent, split_calendar_text
@@ -58,20 +59,6 @@ _EVENT_ID = "X-CRONOSLOT-EVENT-ID"
 
 
 # --- reading the file ------------------------------------------------------------------
-
-
-def read_calendar_bytes(path: Path) -> bytes:
-    """The file's bytes, as they are. Raises ``CalendarDataError`` when it cannot be read."""
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise CalendarDataError(path, "is a directory, not a calendar file") from None
-    except FileNotFoundError:
-        raise CalendarDataError(path, "no such file") from None
-    except PermissionError:
-        raise CalendarDataError(path, "permission denied") from None
-    except OSError as error:
-        raise CalendarDataError(path, f"cannot be read: {error.strerror or error}") from None
 
 
 def decode_calendar_bytes(data: bytes) -> tuple[str, bool]:

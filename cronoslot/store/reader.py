@@ -160,6 +160,20 @@ class Store:
         return self._periods[sub]
 
 
+def read_calendar_bytes(path: Path) -> bytes:
+    """The file's bytes, as they are. Raises ``CalendarDataError`` when it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise CalendarDataError(path, "is a directory, not a calendar file") from None
+    except FileNotFoundError:
+        raise CalendarDataError(path, "no such file") from None
+    except PermissionError:
+        raise CalendarDataError(path, "permission denied") from None
+    except OSError as error:
+        raise CalendarDataError(path, f"cannot be read: {error.strerror or error}") from None
+
+
 # --- JSON files --------------------------------------------------------------------------
 
 
