@@ -58,23 +58,3 @@ class UsageError(CronoslotError):
     """Wrong use of the command line or the library (a missing store, an unreadable request)."""
 
     exit_code = ExitCode.USAGE
-
-
-class ErrorCollector:
-    """Gathers validation problems so that every one is reported at once."""
-
-    def __init__(self) -> None:
-        self.errors: ErrorBody = {}
-
-    def add(self, path: str, name: str, description: str) -> None:
-        entry = {"key": f"errors.{name}", "description": description}
-        bucket = self.errors.setdefault(path or "request", [])
-        if entry not in bucket:
-            bucket.append(entry)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise InvalidRequest(self.errors)

@@ -17,7 +17,6 @@ MINUTE = 60
 HOUR = 3600
 DAY = 86400
 WEEK = 7 * DAY
-MAX_DURATION = 35 * DAY
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -13,23 +13,12 @@ import math
 from collections.abc import Iterable
 from typing import NoReturn, Protocol
 
-from ..errors import CalendarDataError, ErrorCollector, Warn
+from ..errors import CalendarDataError, ErrorBody, InvalidRequest, Warn
 from ..models import Period
-from ..timeutil import DAY, MAX_DURATION, MINUTE, TimeFormatError, parse_time
+from ..timeutil import MINUTE, TimeFormatError, parse_time
+from .limits import DATE_HORIZON, INT_LIMIT, MAX_DURATION, MAX_PERIODS, MAX_SPAN
 
 JsonObject = dict[str, object]
-
-INT_LIMIT = 2**31
-"""Integers whose magnitude is beyond this are ``invalid_value`` (2**31 itself is allowed)."""
-
-DATE_HORIZON = 201 * DAY
-"""How far after now a Time may lie."""
-
-MAX_SPAN = 35 * DAY
-"""How far after the earliest start of its list a Time may lie."""
-
-MAX_PERIODS = 50
-"""Most query periods, query slots or member available periods in one list."""
 
 
 def key_path(path: str, key: str) -> str:
@@ -144,6 +133,26 @@ def decode_body(body: bytes | str) -> JsonObject:
     return document
 
 
+class ErrorCollector:
+    """Gathers validation problems so that every one is reported at once."""
+
+    def __init__(self) -> None:
+        self.errors: ErrorBody = {}
+
+    def add(self, path: str, name: str, description: str) -> None:
+        entry = {"key": f"errors.{name}", "description": description}
+        bucket = self.errors.setdefault(path or "request", [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InvalidRequest(self.errors)
+
+
 # --- the checker --------------------------------------------------------------------------
 
 
@@ -224,6 +233,11 @@ class Checker:
         self.problems.raise_if_any()
         if self.store_error is not None:
             raise self.store_error
+
+
+def present(obj: JsonObject, *keys: str) -> bool:
+    """Whether any of ``keys`` has a value (null counts as absent)."""
+    return any(obj.get(key) is not None for key in keys)
 
 
 # --- scalars ------------------------------------------------------------------------------
