@@ -15,12 +15,29 @@ ErrorBody = dict[str, list[dict[str, str]]]
 
 
 class ExitCode(IntEnum):
-    """Exit statuses of the command line (SPEC section 7)."""
+    """Exit statuses of the command line (SPEC section 7), named once: ``cronoslot --help``
+    and README's table list the same codes and meanings."""
 
     OK = 0
     INVALID_REQUEST = 1
     USAGE = 2
     CALENDAR_DATA = 3
+    INTERNAL = 70
+    INTERRUPTED = 130
+
+    @property
+    def meaning(self) -> str:
+        return _EXIT_MEANINGS[self]
+
+
+_EXIT_MEANINGS = {
+    ExitCode.OK: "answered (an empty answer too)",
+    ExitCode.INVALID_REQUEST: "invalid request: the error body is the last line of stderr",
+    ExitCode.USAGE: "wrong command-line usage (an unknown option, a missing store, a bad --now)",
+    ExitCode.CALENDAR_DATA: "calendar data that cannot be used, or a warning under --strict",
+    ExitCode.INTERNAL: "internal failure, a bug of cronoslot's: please report it (EX_SOFTWARE)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+}
 
 
 class CronoslotError(Exception):
@@ -38,7 +55,9 @@ class InvalidRequest(CronoslotError):
         self.errors = errors
         super().__init__(f"invalid request: {', '.join(sorted(errors))}")
 
+    @property
     def body(self) -> dict[str, Any]:
+        """The API's 422 body: ``{"errors": {path: [{"key", "description"}]}}``."""
         return {"errors": self.errors}
 
 
@@ -52,6 +71,14 @@ class CalendarDataError(CronoslotError):
         self.path = Path(path)
         self.message = message
         super().__init__(f"{path}: {message}")
+
+
+class StrictWarning(CalendarDataError):
+    """A warning about calendar data, turned into an error by strict mode."""
+
+    def __init__(self, warning: str) -> None:
+        super().__init__("strict mode", f"warning treated as an error: {warning}")
+        self.warning = warning
 
 
 class UsageError(CronoslotError):

@@ -279,7 +279,7 @@ def test_invalid_json(body: bytes, parser: Any) -> None:
     assert list(info.value.errors) == ["request"]
     (entry,) = info.value.errors["request"]
     assert entry["key"] == "errors.invalid_json"
-    assert info.value.body() == {"errors": info.value.errors}
+    assert info.value.body == {"errors": info.value.errors}
 
 
 # --- required -----------------------------------------------------------------------------
@@ -1399,7 +1399,7 @@ def _only_request_or_invalid(parser: Any, body: Any, strict: bool) -> None:
         result = parser(body, now=NOW, store=make_store(), strict=strict, warn=lambda _: None)
     except InvalidRequest as error:
         assert error.errors
-        json.dumps(error.body())
+        json.dumps(error.body)
         return
     assert isinstance(result, AvailabilityRequest | SequenceRequest)
 

@@ -57,7 +57,7 @@ class CronoslotGroup(click.Group):
             return super().invoke(ctx)
         except InvalidRequest as error:
             # The error body is the last line on stderr, as one line of JSON.
-            click.echo(json.dumps(error.body(), separators=(",", ":")), err=True)
+            click.echo(json.dumps(error.body, separators=(",", ":")), err=True)
             raise click.exceptions.Exit(int(ExitCode.INVALID_REQUEST)) from None
         except CronoslotError as error:
             _fail(error.exit_code, str(error))
