@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cronoslot import __version__
-from cronoslot.cli import app as cli_module
 from cronoslot.cli.app import cli
+from cronoslot.cli.environment import Environment
 
 from .conftest import SAMPLES as SAMPLES_DIR
 
@@ -266,19 +266,20 @@ def test_usage_errors_are_exit_2(args: list[str], sample_store: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_no_request_and_terminal_stdin_prints_usage(
-    monkeypatch: pytest.MonkeyPatch, sample_store: Path
-) -> None:
+def test_no_request_and_terminal_stdin_prints_usage(sample_store: Path) -> None:
     class Terminal(io.BytesIO):
         def isatty(self) -> bool:
             return True
 
-    monkeypatch.setattr(cli_module, "_stdin", lambda: Terminal(b"{}"))
-    result = run("availability", "--calendars", str(sample_store))
+    def on_a_terminal(*args: str) -> Result:
+        terminal = Environment(stdin=Terminal(b"{}"))
+        return CliRunner().invoke(cli, list(args), obj=terminal, catch_exceptions=False)
+
+    result = on_a_terminal("availability", "--calendars", str(sample_store))
     assert result.exit_code == 2
     assert "Usage" in result.stderr
     # An explicit '-' still reads the (terminal) stream.
-    explicit = run("availability", "-", "--calendars", str(sample_store), "--now", NOW)
+    explicit = on_a_terminal("availability", "-", "--calendars", str(sample_store), "--now", NOW)
     assert explicit.exit_code == 1
 
 
