@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import io
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
 from cronoslot import __version__
 from cronoslot.cli.app import cli
 from cronoslot.cli.environment import Environment
+from cronoslot.errors import ExitCode
 
 from .conftest import SAMPLES as SAMPLES_DIR
 
@@ -203,12 +209,35 @@ def test_version() -> None:
     assert __version__ in result.stdout
 
 
-@pytest.mark.parametrize("command", ["availability", "sequence", "busy"])
-def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = run(command, "--help")
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group under ``group``, found by walking it (not a hand-made list)."""
+    paths: list[tuple[str, ...]] = []
+    for name, command in sorted(group.commands.items()):
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, (*prefix, name)))
+    return paths
+
+
+COMMAND_PATHS = _command_paths(cli)
+
+
+def test_commands_are_discovered() -> None:
+    assert {("availability",), ("sequence",), ("busy",), ("cache", "info")} <= set(COMMAND_PATHS)
+
+
+@pytest.mark.parametrize("path", [(), *COMMAND_PATHS], ids=lambda path: " ".join(path) or "-")
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = run(*path, "--help")
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
-    assert "cronoslot " + command in result.stdout
+    assert " ".join(("cronoslot", *path)) in result.stdout.split("Examples:", 1)[1]
+
+
+def test_top_level_help_lists_every_exit_code() -> None:
+    result = run("--help")
+    for code in ExitCode:
+        assert f"{int(code):>3}  {code.meaning}" in result.stdout
 
 
 def test_top_level_help_lists_commands() -> None:
@@ -433,3 +462,53 @@ def test_sequence_validation_errors_are_exit_1(sample_store: Path, tmp_path: Pat
     body = error_body(run("sequence", path, "--calendars", str(sample_store), "--now", NOW))
     assert body["errors"]["sequence[1].sequence_id"][0]["key"] == "errors.duplicate"
     assert body["errors"]["sequence[2].buffer.before.maximum"][0]["key"] == "errors.invalid_value"
+
+
+# --- exit codes that keep their promise ------------------------------------------------------
+
+
+def test_an_internal_failure_is_exit_70_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, sample_store: Path, sample_request: Path
+) -> None:
+    from cronoslot.session import Session
+
+    def broken(self: Session, body: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Session, "availability_result", broken)
+    result = run(
+        "availability", str(sample_request / "slots.json"), "--calendars", str(sample_store)
+    )
+    assert result.exit_code == ExitCode.INTERNAL == 70
+    assert "please report it" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def _blocked_on_read(pid: int) -> bool:
+    try:
+        return "pipe" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+
+
+def test_ctrl_c_is_exit_130_not_an_invalid_request(sample_store: Path) -> None:
+    # A real process waiting for its request on stdin, interrupted as a terminal would.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cronoslot", "availability", "-", "--calendars", str(sample_store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not _blocked_on_read(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _blocked_on_read(process.pid), "the command never waited for its input"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+        process.wait(timeout=20)
+    assert process.returncode == ExitCode.INTERRUPTED == 130
+    assert b"error: interrupted" in stderr
+    assert b"Traceback" not in stderr
