@@ -1,4 +1,4 @@
-"""The calendar store: names, paths, account.json, rules and periods (SPEC 1)."""
+"""The calendar store: paths, account.json, rules and periods (SPEC 1)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from cronoslot.errors import CalendarDataError, UsageError
 from cronoslot.models import AccountSettings, AvailabilityRule, ManagedPeriod, WeeklyPeriod
-from cronoslot.names import valid_name
 from cronoslot.store.reader import Store
 from cronoslot.timeutil import parse_time
 
@@ -27,21 +26,6 @@ def make_store(tmp_path: Path, files: dict[str, str | Any] | None = None) -> Sto
 
 
 # --- names and paths ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "name", ["acc_5ba21743f408617d1269ea1e", "a", "a.b", "x-y_z", "me@example.org", "..a", "a.."]
-)
-def test_valid_names(name: str) -> None:
-    assert valid_name(name)
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["", ".", "..", "/", "a/b", "../x", "/etc", "a\\b", "a b", "ä", "a\x00", "x" * 256, 5, None],
-)
-def test_invalid_names(name: object) -> None:
-    assert not valid_name(name)
 
 
 def test_missing_root_is_usage_error(tmp_path: Path) -> None:
