@@ -76,7 +76,7 @@ def test_jq_is_there() -> None:
 
 
 def test_the_readme_has_examples() -> None:
-    assert len(blocks("sh")) >= 3
+    assert len(blocks("sh")) >= 2
     assert blocks("console")
     assert blocks("python")
 
@@ -132,3 +132,11 @@ def test_python_examples_run(line: int, code: str, tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, f"README line {line}:\n{result.stderr}"
+
+
+def test_the_exit_code_table_is_exit_code() -> None:
+    from cronoslot.errors import ExitCode
+
+    section = README.read_text().split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    codes = {int(code) for code in re.findall(r"^\| (\d+) \|", section, re.M)}
+    assert codes == {int(code) for code in ExitCode}
