@@ -46,17 +46,9 @@ Moment = str | datetime
 """A Time string (``2027-04-22T09:00:00Z``) or an aware datetime."""
 
 
-def open(
-    calendars: str | os.PathLike[str],
-    *,
-    now: Moment | None = None,
-    cache: bool | str | os.PathLike[str] = True,
-    strict: bool = False,
-    warn: Warn | None = None,
-    workers: int | None = None,
-    progress: Progress | None = None,
-) -> Session:
-    """Open the calendar store at ``calendars`` for queries.
+class Session:
+    """An open calendar store (``cronoslot.open``); use it as a context manager, or
+    ``close`` it.
 
     - ``now``: the current time for every query (a Time string or an aware datetime);
       None reads the clock at each call.
@@ -72,19 +64,6 @@ def open(
 
     Raises ``UsageError`` when ``calendars`` is not a directory or ``now`` is not a Time.
     """
-    return Session(
-        calendars,
-        now=now,
-        cache=cache,
-        strict=strict,
-        warn=warn,
-        workers=workers,
-        progress=progress,
-    )
-
-
-class Session:
-    """An open calendar store; see ``open``. Use it as a context manager, or ``close`` it."""
 
     def __init__(
         self,
@@ -286,5 +265,8 @@ def _open_cache(cache: bool | str | os.PathLike[str]) -> Cache | None:
     directory = default_cache_dir() if cache is True else Path(cache)
     return Cache.open(directory)
 
+
+open = Session
+"""``cronoslot.open(calendars, ...)``: the front door, a ``Session`` over the store."""
 
 __all__ = ["Body", "Moment", "Session", "open"]

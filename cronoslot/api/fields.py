@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NoReturn, Protocol
 
 from ..errors import CalendarDataError, ErrorBody, InvalidRequest, Warn
@@ -250,6 +250,28 @@ def as_object(check: Checker, value: object, path: str) -> JsonObject | None:
     return None
 
 
+def object_with_keys(
+    check: Checker, value: object, path: str, keys: Iterable[str]
+) -> JsonObject | None:
+    """``value`` as an object whose other keys are reported as unknown; None (reported)
+    when it is not an object."""
+    obj = as_object(check, value, path)
+    if obj is not None:
+        check.check_keys(obj, keys, path)
+    return obj
+
+
+def objects_in_list(
+    check: Checker, items: Iterable[object], path: str, keys: Iterable[str]
+) -> Iterator[tuple[str, JsonObject]]:
+    """Each entry of a list that is an object (``object_with_keys``), with its path."""
+    for index, raw in enumerate(items):
+        item_path = index_path(path, index)
+        obj = object_with_keys(check, raw, item_path, keys)
+        if obj is not None:
+            yield item_path, obj
+
+
 def as_list(check: Checker, value: object, path: str) -> list[object] | None:
     if isinstance(value, list):
         return value
@@ -381,12 +403,7 @@ def parse_periods(check: Checker, value: object, path: str) -> tuple[Period, ...
     times: list[tuple[int, str]] = []  # every readable Time, for the date checks
     periods: list[Period] = []
     starts: list[int] = []
-    for index, raw in enumerate(items):
-        item_path = index_path(path, index)
-        obj = as_object(check, raw, item_path)
-        if obj is None:
-            continue
-        check.check_keys(obj, ("start", "end"), item_path)
+    for item_path, obj in objects_in_list(check, items, path, ("start", "end")):
         start_path, end_path = key_path(item_path, "start"), key_path(item_path, "end")
         start = parse_time_value(check, obj.get("start"), start_path)
         end = parse_time_value(check, obj.get("end"), end_path)
@@ -416,12 +433,7 @@ def parse_query_slots(check: Checker, value: object, path: str) -> tuple[int, ..
         return ()
     _check_length(check, items, path, "query slot")
     starts: list[tuple[int, str]] = []
-    for index, raw in enumerate(items):
-        item_path = index_path(path, index)
-        obj = as_object(check, raw, item_path)
-        if obj is None:
-            continue
-        check.check_keys(obj, ("start",), item_path)
+    for item_path, obj in objects_in_list(check, items, path, ("start",)):
         start_path = key_path(item_path, "start")
         start = parse_time_value(check, obj.get("start"), start_path)
         if start is not None:

@@ -30,6 +30,8 @@ from .fields import (
     index_path,
     is_json_int,
     key_path,
+    object_with_keys,
+    objects_in_list,
     parse_duration,
     parse_periods,
     present,
@@ -140,11 +142,8 @@ def parse_buffer(check: Checker, value: object, path: str) -> Buffer | None:
     """A ``{"before": Duration, "after": Duration}`` buffer; None when absent or empty."""
     if value is None:
         return None
-    obj = as_object(check, value, path)
-    if obj is None:
-        return None
-    check.check_keys(obj, ("before", "after"), path)
-    if not present(obj, "before", "after"):
+    obj = object_with_keys(check, value, path, ("before", "after"))
+    if obj is None or not present(obj, "before", "after"):
         return None
     sides = {}
     for side in ("before", "after"):
@@ -171,13 +170,8 @@ def _parse_tags(check: Checker, value: object, path: str) -> frozenset[str]:
         if context != "private":
             check.fail(context_path, "invalid_value", "only the private tag context is supported")
             continue
-        items = as_list(check, raw, context_path)
-        for index, item in enumerate(items or ()):
-            item_path = index_path(context_path, index)
-            tag = as_object(check, item, item_path)
-            if tag is None:
-                continue
-            check.check_keys(tag, ("value",), item_path)
+        items = as_list(check, raw, context_path) or ()
+        for item_path, tag in objects_in_list(check, items, context_path, ("value",)):
             value_path = key_path(item_path, "value")
             if tag.get("value") is None:
                 check.fail(value_path, "required", "required")
@@ -189,10 +183,9 @@ def _parse_tags(check: Checker, value: object, path: str) -> frozenset[str]:
 
 
 def _parse_constraint(check: Checker, value: object, path: str) -> Constraint | None:
-    obj = as_object(check, value, path)
+    obj = object_with_keys(check, value, path, ("period", "limit", "tzid", "tags"))
     if obj is None:
         return None
-    check.check_keys(obj, ("period", "limit", "tzid", "tags"), path)
     period_path, limit_path, tzid_path = (
         key_path(path, key) for key in ("period", "limit", "tzid")
     )
@@ -255,10 +248,9 @@ def _parse_transparencies(check: Checker, value: object, path: str) -> frozenset
 
 def _parse_member(check: Checker, value: object, path: str) -> Member | None:
     """One member; its ``sub`` is "" when missing or invalid (never a valid name)."""
-    obj = as_object(check, value, path)
+    obj = object_with_keys(check, value, path, MEMBER_KEYS)
     if obj is None:
         return None
-    check.check_keys(obj, MEMBER_KEYS, path)
 
     def at(key: str) -> str:
         return key_path(path, key)
@@ -329,10 +321,9 @@ def _parse_required(check: Checker, value: object, path: str, size: int | None) 
 
 
 def _parse_group(check: Checker, value: object, path: str) -> Group | None:
-    obj = as_object(check, value, path)
+    obj = object_with_keys(check, value, path, ("members", "required"))
     if obj is None:
         return None
-    check.check_keys(obj, ("members", "required"), path)
     members_path = key_path(path, "members")
     members: list[Member] = []
     size: int | None = None

@@ -37,6 +37,8 @@ from .fields import (
     decode_body,
     index_path,
     key_path,
+    object_with_keys,
+    objects_in_list,
     parse_duration,
     parse_periods,
     parse_query_slots,
@@ -99,10 +101,9 @@ def _parse_gap_bound(check: Checker, value: object, path: str) -> GapBound:
 def _parse_step_buffer(check: Checker, value: object, path: str) -> StepBuffer:
     if value is None:
         return StepBuffer()
-    obj = as_object(check, value, path)
+    obj = object_with_keys(check, value, path, ("before", "after"))
     if obj is None:
         return StepBuffer()
-    check.check_keys(obj, ("before", "after"), path)
     sides = {}
     for side in ("before", "after"):
         raw = obj.get(side)
@@ -147,12 +148,8 @@ def _parse_excluded_events(check: Checker, value: object, path: str) -> Excluded
         return ExcludedEvents()
     event_ids: set[str] = set()
     event_uids: set[str] = set()
-    for index, raw in enumerate(as_list(check, value, path) or ()):
-        item_path = index_path(path, index)
-        obj = as_object(check, raw, item_path)
-        if obj is None:
-            continue
-        check.check_keys(obj, ("event_id", "event_uid"), item_path)
+    items = as_list(check, value, path) or ()
+    for item_path, obj in objects_in_list(check, items, path, ("event_id", "event_uid")):
         id_path, uid_path = key_path(item_path, "event_id"), key_path(item_path, "event_uid")
         has_id, has_uid = obj.get("event_id") is not None, obj.get("event_uid") is not None
         if has_id and has_uid:
@@ -258,10 +255,9 @@ def parse_availability(
 def _parse_step(
     check: Checker, value: object, path: str, seen_ids: set[str]
 ) -> SequenceStep | None:
-    obj = as_object(check, value, path)
+    obj = object_with_keys(check, value, path, STEP_KEYS)
     if obj is None:
         return None
-    check.check_keys(obj, STEP_KEYS, path)
 
     def at(key: str) -> str:
         return key_path(path, key)
