@@ -58,11 +58,13 @@ class BusyInterval:
 
 @dataclass(frozen=True)
 class AccountSettings:
-    """``account.json``: the account's default zone and its e-mail addresses, normalised
-    when built (``names.normalise_email``; empty ones and repeats dropped)."""
+    """``account.json``: the account's default zone, its e-mail addresses, normalised
+    when built (``names.normalise_email``; empty ones and repeats dropped), and the name
+    people know it by (``"Priya Sharma"``, ``"Thames room"``), for output made for people."""
 
     tzid: str | None = None
     emails: tuple[str, ...] = ()
+    name: str | None = None
 
     def __post_init__(self) -> None:
         normalised = (normalise_email(address) for address in self.emails)

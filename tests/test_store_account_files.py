@@ -18,6 +18,13 @@ def test_settings_from_a_value() -> None:
     )
 
 
+def test_the_name_people_know_an_account_by() -> None:
+    assert parse_settings({"name": " Priya Sharma "}, "x").name == "Priya Sharma"
+    assert parse_settings({"name": ""}, "x").name is None
+    with pytest.raises(CalendarDataError, match="name must be a string"):
+        parse_settings({"name": 7}, "x")
+
+
 def test_rules_from_a_value() -> None:
     value = [
         {

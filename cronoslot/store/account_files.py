@@ -2,7 +2,7 @@
 (SPEC 1, 5), so that sync and a server can validate rules and periods they receive before
 writing them. ``path`` only names the file in a ``CalendarDataError``.
 
-- ``account.json``: ``{"tzid", "emails"}``.
+- ``account.json``: ``{"tzid", "emails", "name"}``.
 - ``availability_rules.json``: a list of rules; two rules with one ``availability_rule_id``
   are an error; a weekly period's ``end_time`` must be after its ``start_time`` (``24:00``
   is the end of the day).
@@ -54,7 +54,10 @@ def parse_settings(data: object, path: Path | str) -> AccountSettings:
             raise CalendarDataError(
                 path, f"emails[{index}] must be a string, not {_type_name(email)}"
             )
-    return AccountSettings(tzid=tzid, emails=tuple(emails))
+    name = data.get("name")
+    if name is not None and not isinstance(name, str):
+        raise CalendarDataError(path, f"name must be a string, not {_type_name(name)}")
+    return AccountSettings(tzid=tzid, emails=tuple(emails), name=(name or "").strip() or None)
 
 
 def _require(
