@@ -1,19 +1,24 @@
-"""The loader: iCalendar files -> busy intervals (SPEC 2)."""
+"""The loader: iCalendar files -> busy intervals (SPEC 2).
+
+Files are read as the engine reads them: the store's ``read_calendar_bytes`` (which turns
+a file that cannot be read into a ``CalendarDataError``), then ``load_calendar_bytes``.
+"""
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cronoslot.errors import CalendarDataError
-from cronoslot.ical.loader import load_account, load_calendar, load_calendar_bytes
+from cronoslot.ical import load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
-from cronoslot.store.reader import Store
+from cronoslot.store.reader import read_calendar_bytes
 from cronoslot.timeutil import HOUR, parse_time
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
@@ -25,6 +30,11 @@ def t(text: str) -> int:
     return parse_time(text)
 
 
+def load_file(path: Path, **kwargs: Any) -> list[BusyInterval]:
+    """``load_calendar_bytes`` on the file's bytes, read by the store."""
+    return load_calendar_bytes(read_calendar_bytes(path), path=path, **kwargs)
+
+
 def load(
     name: str | Path,
     account: AccountSettings = NO_SETTINGS,
@@ -32,9 +42,7 @@ def load(
 ) -> tuple[list[BusyInterval], list[str]]:
     warnings: list[str] = []
     path = name if isinstance(name, Path) else FIXTURES / name
-    busy = load_calendar(
-        path, calendar_id="cal", settings=account, window=window, warn=warnings.append
-    )
+    busy = load_file(path, calendar_id="cal", settings=account, window=window, warn=warnings.append)
     return busy, warnings
 
 
@@ -489,30 +497,6 @@ def test_result_is_sorted_and_overlaps_window(start: int, length: int) -> None:
     assert busy == [i for i in full if i.start < window[1] and i.end > window[0]]
 
 
-# --- load_account ------------------------------------------------------------------------
-
-
-def test_load_account_merges_calendars_sorted_with_settings(tmp_path: Path) -> None:
-    account = tmp_path / "acc"
-    account.mkdir()
-    (account / "work.ics").write_bytes((FIXTURES / "event_dt_floating_weekly.ics").read_bytes())
-    (account / "work.ifb").write_bytes((FIXTURES / "busy_file.ifb").read_bytes())
-    (account / "home.ics").write_bytes((FIXTURES / "event_lengths.ics").read_bytes())
-    (account / "account.json").write_text('{"tzid": "America/New_York"}')
-    warnings: list[str] = []
-    busy = load_account(Store(tmp_path), "acc", ("work", "home"), WINDOW, warnings.append)
-    rows = [(i.start, i.calendar_id, i.event_uid) for i in busy]
-    assert rows == [
-        (t("2026-03-02T09:00:00Z"), "work", None),  # free/busy period from work.ifb
-        (t("2026-03-02T10:00:00Z"), "home", "duration"),
-        (t("2026-03-02T09:00:00-05:00"), "work", "floating-weekly"),
-        (t("2026-03-03T09:00:00Z"), "work", "utc-written"),
-        (t("2026-03-09T09:00:00-04:00"), "work", "floating-weekly"),
-    ]
-    assert warnings == []
-    assert load_account(Store(tmp_path), "acc", (), WINDOW, warnings.append) == ()
-
-
 def test_series_that_does_not_expand_is_skipped_alone(tmp_path: Path) -> None:
     lines = [
         *EVENT_LINES[:-1],
@@ -592,11 +576,11 @@ def test_expansion_without_private_occurrences_answers_the_same(
             warn=lambda _m: None,
         )
 
-    from cronoslot.ical import loader
+    from cronoslot.ical import expand
 
     private = answer()
-    assert hasattr(recurring_ical_events.of(icalendar.Calendar()), loader._PRIVATE_OCCURRENCES)
-    monkeypatch.setattr(loader, "_PRIVATE_OCCURRENCES", "no_such_method")
+    assert hasattr(recurring_ical_events.of(icalendar.Calendar()), expand._PRIVATE_OCCURRENCES)
+    monkeypatch.setattr(expand, "_PRIVATE_OCCURRENCES", "no_such_method")
     public = answer()
     assert private == public
     assert len(private) == 7

@@ -1,7 +1,8 @@
-"""The window pre-filter (``window.py``) and the fast loading path it belongs to."""
+"""The window pre-filter (``prefilter.py``) and the fast loading paths (``Shortcuts``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cronoslot.errors import CalendarDataError
-from cronoslot.ical.loader import load_calendar, load_calendar_bytes
+from cronoslot.ical import PLAIN, Shortcuts, load_calendar_bytes
 from cronoslot.ical.prefilter import might_touch, prefilter_components, read_duration, read_instant
 from cronoslot.ical.text import NotICalendar, RawComponent, split_calendar_text
 from cronoslot.models import AccountSettings, BusyInterval
@@ -299,7 +300,7 @@ def load_both(
 ) -> tuple[list[BusyInterval], list[BusyInterval]]:
     """(fast path, plain path) answers for the same bytes."""
     answers = []
-    for fast in (True, False):
+    for shortcuts in (Shortcuts(), PLAIN):
         answers.append(
             load_calendar_bytes(
                 data,
@@ -308,13 +309,17 @@ def load_both(
                 settings=AccountSettings(tzid=tzid),
                 window=window,
                 warn=lambda _message: None,
-                fast=fast,
+                shortcuts=shortcuts,
             )
         )
     return answers[0], answers[1]
 
 
-def test_load_calendar_reads_the_file_and_matches_bytes(tmp_path: Path) -> None:
+def load_file(path: Path, **kwargs: Any) -> list[BusyInterval]:
+    return load_calendar_bytes(path.read_bytes(), path=path, **kwargs)
+
+
+def test_a_files_bytes_load_and_errors_name_its_path(tmp_path: Path) -> None:
     data = (
         b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260310T090000Z\r\n"
         b"DTEND:20260310T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
@@ -322,7 +327,7 @@ def test_load_calendar_reads_the_file_and_matches_bytes(tmp_path: Path) -> None:
     path = tmp_path / "a.ics"
     path.write_bytes(data)
     settings_ = AccountSettings()
-    from_file = load_calendar(
+    from_file = load_file(
         path, calendar_id="c", settings=settings_, window=WINDOW, warn=lambda _m: None
     )
     from_bytes = load_calendar_bytes(
@@ -507,6 +512,31 @@ def test_fast_path_answers_as_the_plain_path(
     assert fast == plain
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=calendars(),
+    window=windows(),
+    tzid=st.sampled_from([None, "America/New_York"]),
+    alone=st.sampled_from(["prefilter", "shift_series", "simple_events"]),
+)
+def test_each_shortcut_alone_answers_as_the_plain_path(
+    data: bytes, window: tuple[int, int], tzid: str | None, alone: str
+) -> None:
+    answers = [
+        load_calendar_bytes(
+            data,
+            path=Path("generated.ics"),
+            calendar_id="cal",
+            settings=AccountSettings(tzid=tzid),
+            window=window,
+            warn=lambda _message: None,
+            shortcuts=shortcuts,
+        )
+        for shortcuts in (dataclasses.replace(PLAIN, **{alone: True}), PLAIN)
+    ]
+    assert answers[0] == answers[1]
+
+
 def test_broken_event_far_from_the_window_is_not_parsed_so_not_warned() -> None:
     data = (
         b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:far\r\nDTSTART:20200101T090000Z\r\n"
@@ -521,7 +551,7 @@ def test_broken_event_far_from_the_window_is_not_parsed_so_not_warned() -> None:
             settings=AccountSettings(),
             window=WINDOW,
             warn=messages[prefilter].append,
-            prefilter=prefilter,
+            shortcuts=Shortcuts(prefilter=prefilter),
         )
     assert messages[True] == []
     assert len(messages[False]) == 1 and "UID far" in messages[False][0]
@@ -530,13 +560,13 @@ def test_broken_event_far_from_the_window_is_not_parsed_so_not_warned() -> None:
 def test_shifting_moves_old_daily_and_weekly_series_by_whole_periods() -> None:
     import icalendar
 
-    from cronoslot.ical.loader import _shifted_series
+    from cronoslot.ical.series_shift import shifted_series
 
     def parsed(lines: str) -> Any:
         return icalendar.Event.from_ical(f"BEGIN:VEVENT\r\n{lines}END:VEVENT\r\n".encode())
 
     def shifted(lines: str) -> tuple[Any, Any]:
-        moved = _shifted_series(parsed(lines), WINDOW[0], ZoneInfo("UTC"))
+        moved = shifted_series(parsed(lines), WINDOW[0], ZoneInfo("UTC"))
         return moved["DTSTART"].dt, (moved["DTEND"].dt if "DTEND" in moved else None)
 
     start, end = shifted(
