@@ -41,14 +41,15 @@ _DURATION = re.compile(
     r"\+?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.IGNORECASE
 )
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-# ``YYYYMMDD`` -> days since the epoch, or None when it is not a real date: a file repeats
-# its dates, and building a ``date`` costs more than a look-up. Cleared when it grows big.
-_DAYS_READ: dict[str, int | None] = {}
-_DAYS_READ_LIMIT = 100_000
+
+# ``YYYYMMDD`` -> days since the epoch, or None when it is not a real date, for one call of
+# ``prefilter_components``: a file repeats its dates, and building a ``date`` costs more
+# than a look-up. One per call, not per module: the loader runs in several threads.
+DaysRead = dict[str, int | None]
 
 
-def _days_of(digits: str) -> int | None:
-    days = _DAYS_READ.get(digits, -1)
+def _days_of(digits: str, days_read: DaysRead) -> int | None:
+    days = days_read.get(digits, -1)
     if days != -1:
         return days
     number = int(digits)
@@ -57,20 +58,19 @@ def _days_of(digits: str) -> int | None:
         days -= _EPOCH_ORDINAL
     except ValueError:
         days = None
-    if len(_DAYS_READ) >= _DAYS_READ_LIMIT:
-        _DAYS_READ.clear()
-    _DAYS_READ[digits] = days
+    days_read[digits] = days
     return days
 
 
-def read_instant(text: str) -> tuple[int, bool] | None:
+def read_instant(text: str, days_read: DaysRead | None = None) -> tuple[int, bool] | None:
     """``YYYYMMDD[THHMMSS[Z]]`` as seconds since the epoch read as UTC, and whether it is a
-    date only; None when the text is anything else (or not a real date)."""
+    date only; None when the text is anything else (or not a real date). ``days_read``
+    remembers the dates read so far."""
     match = _DATE_TIME.fullmatch(text.strip())
     if match is None:
         return None
     day_digits, time_digits = match.groups()
-    days = _days_of(day_digits)
+    days = _days_of(day_digits, days_read if days_read is not None else {})
     if days is None:
         return None
     if time_digits is None:
@@ -164,15 +164,18 @@ def _rule_parts(rule: str) -> dict[str, str] | None:
 def might_touch(raw: RawComponent, window: Interval) -> bool:
     """False only when the VEVENT's text proves that none of its occurrences can overlap
     ``window`` (the loader's ``[start, end)`` instants); True otherwise."""
-    return _might_touch(raw, _top_level_properties(raw), window)
+    return _might_touch(raw, _top_level_properties(raw), window, {})
 
 
 def _might_touch(
-    raw: RawComponent, properties: dict[str, list[tuple[str, str]]], window: Interval
+    raw: RawComponent,
+    properties: dict[str, list[tuple[str, str]]],
+    window: Interval,
+    days_read: DaysRead,
 ) -> bool:
     if raw.name != "VEVENT" or raw.problem is not None:
         return True
-    timing = _timing(properties)
+    timing = _timing(properties, days_read)
     if timing is None:
         return True  # missing, repeated or unreadable: the parser decides (and warns)
     start, length, _ = timing
@@ -184,7 +187,7 @@ def _might_touch(
         recurrence = properties["RECURRENCE-ID"]
         if len(recurrence) != 1 or "RANGE" in recurrence[0][0]:
             return True
-        replaced = read_instant(recurrence[0][1])
+        replaced = read_instant(recurrence[0][1], days_read)
         if replaced is None or _near(replaced[0], replaced[0] + length, window):
             return True
     if "RDATE" in properties or ("RRULE" in properties and "RECURRENCE-ID" in properties):
@@ -202,7 +205,7 @@ def _might_touch(
         parts = _rule_parts(rule)
         if parts is None or "COUNT" in parts or "UNTIL" not in parts:
             return True
-        until = read_instant(parts["UNTIL"])
+        until = read_instant(parts["UNTIL"], days_read)
         if until is None:
             return True
         last_start = max(last_start or start, until[0])
@@ -210,18 +213,20 @@ def _might_touch(
     return last_start + length + SERIES_MARGIN >= window_start
 
 
-def _timing(properties: dict[str, list[tuple[str, str]]]) -> tuple[int, int, bool] | None:
+def _timing(
+    properties: dict[str, list[tuple[str, str]]], days_read: DaysRead
+) -> tuple[int, int, bool] | None:
     """(start, length of one occurrence, whether DTSTART is a date) read from the text;
     None when DTSTART or the end is missing, repeated or unreadable, or the end is before
     the start."""
     start_text = _single(properties, "DTSTART")
-    start_read = read_instant(start_text) if start_text is not None else None
+    start_read = read_instant(start_text, days_read) if start_text is not None else None
     if start_read is None:
         return None
     start, is_date = start_read
     if "DTEND" in properties:
         end_text = _single(properties, "DTEND")
-        end_read = read_instant(end_text) if end_text is not None else None
+        end_read = read_instant(end_text, days_read) if end_text is not None else None
         if end_read is None:
             return None
         length = end_read[0] - start
@@ -253,7 +258,7 @@ def _group_key(properties: dict[str, list[tuple[str, str]]], index: int) -> obje
 
 
 def _lone_override(
-    properties: dict[str, list[tuple[str, str]]],
+    properties: dict[str, list[tuple[str, str]]], days_read: DaysRead
 ) -> tuple[int, int, int, bool] | None:
     """(start, length, replaced instant, whether its times are dates) of a plain override:
     one RECURRENCE-ID without RANGE, no rule or extra dates of its own, readable times of
@@ -263,8 +268,8 @@ def _lone_override(
         return None
     if "RRULE" in properties or "RDATE" in properties:
         return None
-    timing = _timing(properties)
-    replaced = read_instant(recurrence[0][1])
+    timing = _timing(properties, days_read)
+    replaced = read_instant(recurrence[0][1], days_read)
     if timing is None or replaced is None or replaced[1] != timing[2]:
         return None
     start, length, is_date = timing
@@ -272,7 +277,9 @@ def _lone_override(
 
 
 def _far_overrides(
-    members: list[tuple[RawComponent, dict[str, list[tuple[str, str]]]]], window: Interval
+    members: list[tuple[RawComponent, dict[str, list[tuple[str, str]]]]],
+    window: Interval,
+    days_read: DaysRead,
 ) -> set[int]:
     """The indexes (into ``members``, one UID group that touches the window) of overrides
     that can be left out on their own.
@@ -290,11 +297,11 @@ def _far_overrides(
     overrides: dict[int, tuple[int, int, int, bool]] = {}
     for index, (raw, properties) in enumerate(members):
         if "RECURRENCE-ID" in properties:
-            override = _lone_override(properties)
+            override = _lone_override(properties, days_read)
             if override is not None and raw.problem is None:
                 overrides[index] = override
             continue
-        timing = _timing(properties)
+        timing = _timing(properties, days_read)
         if timing is None or "RDATE" in properties or raw.problem is not None:
             return set()
         master_lengths.append(timing[1])
@@ -332,6 +339,7 @@ def prefilter_components(
     touch ``window``, and less the overrides in the other groups that are far from it on
     their own (``_far_overrides``). Every other component (VTIMEZONE, VFREEBUSY, ...) is
     kept."""
+    days_read: DaysRead = {}
     touching: dict[object, bool] = {}
     groups: dict[object, list[tuple[RawComponent, dict[str, list[tuple[str, str]]]]]] = {}
     for index, raw in enumerate(components):
@@ -341,13 +349,14 @@ def prefilter_components(
         key = _group_key(properties, index)
         groups.setdefault(key, []).append((raw, properties))
         if not touching.get(key, False):
-            touching[key] = _might_touch(raw, properties, window)
+            touching[key] = _might_touch(raw, properties, window, days_read)
     dropped: set[int] = set()  # ids of the components left out
     for key, members in groups.items():
         if not touching[key]:
             dropped.update(id(raw) for raw, _ in members)
         elif len(members) > 1:
-            dropped.update(id(members[index][0]) for index in _far_overrides(members, window))
+            far = _far_overrides(members, window, days_read)
+            dropped.update(id(members[index][0]) for index in far)
     return [raw for raw in components if id(raw) not in dropped]
 
 

@@ -17,24 +17,37 @@ What it mirrors (icalendar 7.3, x-wr-timezone 2.0, recurring-ical-events 3.8):
   ``\\N`` a line break, every other backslash stays. CATEGORIES is split on commas not
   escaped by a backslash, then each part is unescaped. Unknown ``X-`` properties
   (X-MICROSOFT-CDO-BUSYSTATUS, X-CRONOSLOT-EVENT-ID) are not unescaped at all.
-- A file with a usable X-WR-TIMEZONE: x-wr-timezone moves times whose zone is named
-  "UTC" into the calendar's zone and gives floating times that zone.
+- A file with a usable X-WR-TIMEZONE: a single event's UTC times keep their instant and
+  its floating times are read in the calendar's zone (``google.single_event_value``).
 - The occurrence's end is its start plus ``end - start`` (recurring-ical-events), which
   is wall-clock arithmetic in the start's zone; a DURATION is added to the start the
   same way.
+
+What the values mean (SPEC 2's table, tags, ``private``) is decided by ``busy_rules``, the
+same functions the icalendar path uses.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from .. import timeutil
-from ..models import Transparency
-from ..names import normalise_email
+from .busy_rules import (
+    CDO_BUSY_STATUS,
+    EVENT_ID,
+    Description,
+    is_own_address,
+    is_private,
+    partstat_of,
+    tags_of,
+    transparency_of,
+)
+from .google import single_event_value
 from .text import RawComponent, value_of
+from .zones import instant
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # NAME *(;PARAM=VALUE) : value, with one value per parameter (a comma list is left to
@@ -50,8 +63,6 @@ _UNESCAPE = re.compile(r"\\([\\,;:nN])")
 # Lines of any depth that may name a UID (``uid_keys``).
 _UID_LINE = re.compile(r"[\r\n][ \t]*UID[ \t]*[;:][^\r\n]*", re.IGNORECASE)
 
-_CDO_BUSY_STATUS = "X-MICROSOFT-CDO-BUSYSTATUS"
-_EVENT_ID = "X-CRONOSLOT-EVENT-ID"
 _UTC = ZoneInfo("UTC")
 
 # Properties read (or checked) and kept by their first line.
@@ -65,8 +76,8 @@ _SINGLE = frozenset(
         "STATUS",
         "TRANSP",
         "CLASS",
-        _CDO_BUSY_STATUS,
-        _EVENT_ID,
+        CDO_BUSY_STATUS,
+        EVENT_ID,
         "DTSTAMP",
         "CREATED",
         "LAST-MODIFIED",
@@ -77,7 +88,7 @@ _SINGLE = frozenset(
 # Of these the loader reads the first line when repeated; other properties of
 # ``_SINGLE`` repeated go to icalendar (two DTSTARTs are rejected, two UIDs or SEQUENCEs
 # make recurring-ical-events fail).
-_REPEATABLE = frozenset({"SUMMARY", "STATUS", "TRANSP", "CLASS", _CDO_BUSY_STATUS, _EVENT_ID})
+_REPEATABLE = frozenset({"SUMMARY", "STATUS", "TRANSP", "CLASS", CDO_BUSY_STATUS, EVENT_ID})
 # Properties whose value icalendar never rejects (TEXT, CAL-ADDRESS, unknown X- names
 # without a VALUE parameter): read or passed over.
 _FREE_TEXT = frozenset(
@@ -92,18 +103,14 @@ class SimpleEvent:
     """What the icalendar path reads from a plain single VEVENT.
 
     ``start`` and ``end`` are the occurrence's as recurring-ical-events gives them (dates
-    or date-times, naive ones floating); the rest are the values the loader's
-    ``_describe`` reads (``None`` for absent or empty text).
+    or date-times, naive ones floating); ``description`` is what ``busy_rules.describe``
+    makes of the parsed component (None: the event makes no one busy).
     """
 
     start: date
     end: date
-    transparency: Transparency | None
     uid: str | None
-    event_id: str | None
-    summary: str | None
-    tags: frozenset[str]
-    private: bool
+    description: Description | None
 
 
 def unescape_text(value: str) -> str:
@@ -133,27 +140,6 @@ def split_categories(value: str) -> list[str]:
         position += 1
     parts.append(unescape_text("".join(current)))
     return parts
-
-
-def transparency_of(
-    status: str, busy_status: str, transp: str, partstats: set[str]
-) -> Transparency | None:
-    """SPEC 2's table, top to bottom: the first row that matches wins (None: not busy).
-    ``status``, ``busy_status`` and ``transp`` are stripped and upper-cased ("" when
-    absent); ``partstats`` are those of the account's own ATTENDEE lines."""
-    if status == "CANCELLED":
-        return None
-    if "DECLINED" in partstats:
-        return None
-    if transp == "TRANSPARENT" or busy_status == "FREE":
-        return None
-    if status == "TENTATIVE" or busy_status == "TENTATIVE" or "TENTATIVE" in partstats:
-        return Transparency.TENTATIVE
-    if busy_status == "OOF":
-        return Transparency.OUT_OF_OFFICE
-    if busy_status == "WORKINGELSEWHERE":
-        return Transparency.WORKING_ELSEWHERE
-    return Transparency.OPAQUE
 
 
 def uid_keys(raw: RawComponent) -> set[str]:
@@ -217,28 +203,31 @@ def _read(text: str, zone: tzinfo, zone_from_file: bool, emails: frozenset[str])
         elif name == "CATEGORIES":
             categories.extend(split_categories(value))
         elif name in _FREE_TEXT or (name.startswith("X-") and name != "X-"):
-            if name == "ATTENDEE" and emails and normalise_email(unescape_text(value)) in emails:
-                partstat = _plain(parameters.get("PARTSTAT", "NEEDS-ACTION"))
-                partstats.add(partstat.strip().upper())
+            if name == "ATTENDEE" and emails and is_own_address(unescape_text(value), emails):
+                partstat = parameters.get("PARTSTAT")
+                partstats.add(partstat_of(_plain(partstat) if partstat is not None else None))
         else:
             raise _NotSimple  # BEGIN/END of a sub-component, RRULE, RECURRENCE-ID, GEO...
 
     start, end = _times(single, zone, zone_from_file)
-    return SimpleEvent(
-        start=start,
-        end=end,
-        transparency=transparency_of(
-            _upper_text(single, "STATUS"),
-            single[_CDO_BUSY_STATUS][1].strip().upper() if _CDO_BUSY_STATUS in single else "",
-            _upper_text(single, "TRANSP"),
-            partstats,
-        ),
-        uid=_text(single, "UID"),
-        event_id=single[_EVENT_ID][1] or None if _EVENT_ID in single else None,
-        summary=_text(single, "SUMMARY"),
-        tags=frozenset(tag for tag in (part.strip() for part in categories) if tag),
-        private=_upper_text(single, "CLASS") in ("PRIVATE", "CONFIDENTIAL"),
+    uid = _text(single, "UID")
+    transparency = transparency_of(
+        _upper_text(single, "STATUS"),
+        single[CDO_BUSY_STATUS][1].strip().upper() if CDO_BUSY_STATUS in single else "",
+        _upper_text(single, "TRANSP"),
+        partstats,
     )
+    if transparency is None:
+        return SimpleEvent(start, end, uid, None)
+    description = Description(
+        transparency=transparency,
+        event_uid=uid,
+        event_id=single[EVENT_ID][1] or None if EVENT_ID in single else None,
+        tags=tags_of(categories),
+        summary=_text(single, "SUMMARY"),
+        private=is_private(_upper_text(single, "CLASS")),
+    )
+    return SimpleEvent(start, end, uid, description)
 
 
 def _parameters(text: str) -> dict[str, str]:
@@ -352,9 +341,9 @@ def _times(
         ):
             raise _NotSimple  # floating and zoned: converted too
     # recurring-ical-events: the event runs from DTSTART for its end minus its start.
-    adapter_start = _standard(start_written, zone, zone_from_file)
+    adapter_start = single_event_value(start_written, zone) if zone_from_file else start_written
     if end_written is not None:
-        adapter_end = _standard(end_written, zone, zone_from_file)
+        adapter_end = single_event_value(end_written, zone) if zone_from_file else end_written
     elif "DURATION" in single:
         parameters, value = single["DURATION"]
         if parameters:
@@ -369,36 +358,15 @@ def _times(
         adapter_end = adapter_start + timedelta(days=1)
     start = adapter_start
     end = start + (adapter_end - adapter_start)
-    if end_written is not None and _instant(end_written, zone) < _instant(start_written, zone):
+    if end_written is not None and instant(end_written, zone) < instant(start_written, zone):
         raise _NotSimple
     return start, end
-
-
-def _instant(moment: date, zone: tzinfo) -> int:
-    """As the loader reads a written value: floating times and dates in ``zone``."""
-    if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, time(), tzinfo=zone)
-    elif moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return timeutil.from_datetime(moment)
-
-
-def _standard(moment: date, zone: tzinfo, zone_from_file: bool) -> date:
-    """The value as the loader reads a single event of a file with X-WR-TIMEZONE: floating
-    times in the calendar's zone; UTC times keep their instant (only series are moved
-    into the calendar's zone, see ``loader._occurrences``)."""
-    if not zone_from_file or not isinstance(moment, datetime):
-        return moment
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone)
-    return moment
 
 
 __all__ = [
     "SimpleEvent",
     "read_simple_event",
     "split_categories",
-    "transparency_of",
     "uid_keys",
     "unescape_text",
 ]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cronoslot.ical.loader as loader
-from cronoslot.ical.loader import load_calendar_bytes
+from cronoslot.ical import Shortcuts, load_calendar_bytes
 from cronoslot.ical.simple import read_simple_event, split_categories, unescape_text
 from cronoslot.ical.text import split_calendar_text
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
@@ -46,7 +46,7 @@ def load(
         settings=account,
         window=window,
         warn=warnings.append,
-        fast_events=fast_events,
+        shortcuts=Shortcuts(simple_events=fast_events),
     )
     return busy, warnings
 
@@ -279,7 +279,7 @@ def test_shared_uid_falls_back() -> None:
 
 def test_switch_reaches_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
-    real = loader.read_simple_event
+    real = read_simple_event
 
     def spy(*arguments: object) -> object:
         calls.append(arguments)

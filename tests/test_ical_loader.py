@@ -1,19 +1,31 @@
-"""The loader: iCalendar files -> busy intervals (SPEC 2)."""
+"""The loader: iCalendar files -> busy intervals (SPEC 2).
+
+Files are read as the engine reads them: the store's ``read_calendar_bytes`` (which turns
+a file that cannot be read into a ``CalendarDataError``), then ``load_calendar_bytes``.
+"""
 
 from __future__ import annotations
 
+import inspect
 import os
+import subprocess
+import sys
+import threading
+import warnings as python_warnings
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cronoslot.ical as ical
 from cronoslot.errors import CalendarDataError
-from cronoslot.ical.loader import load_account, load_calendar, load_calendar_bytes
+from cronoslot.ical import load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
-from cronoslot.store.reader import Store
+from cronoslot.store.reader import read_calendar_bytes
 from cronoslot.timeutil import HOUR, parse_time
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
@@ -25,6 +37,11 @@ def t(text: str) -> int:
     return parse_time(text)
 
 
+def load_file(path: Path, **kwargs: Any) -> list[BusyInterval]:
+    """``load_calendar_bytes`` on the file's bytes, read by the store."""
+    return load_calendar_bytes(read_calendar_bytes(path), path=path, **kwargs)
+
+
 def load(
     name: str | Path,
     account: AccountSettings = NO_SETTINGS,
@@ -32,9 +49,7 @@ def load(
 ) -> tuple[list[BusyInterval], list[str]]:
     warnings: list[str] = []
     path = name if isinstance(name, Path) else FIXTURES / name
-    busy = load_calendar(
-        path, calendar_id="cal", settings=account, window=window, warn=warnings.append
-    )
+    busy = load_file(path, calendar_id="cal", settings=account, window=window, warn=warnings.append)
     return busy, warnings
 
 
@@ -489,28 +504,7 @@ def test_result_is_sorted_and_overlaps_window(start: int, length: int) -> None:
     assert busy == [i for i in full if i.start < window[1] and i.end > window[0]]
 
 
-# --- load_account ------------------------------------------------------------------------
-
-
-def test_load_account_merges_calendars_sorted_with_settings(tmp_path: Path) -> None:
-    account = tmp_path / "acc"
-    account.mkdir()
-    (account / "work.ics").write_bytes((FIXTURES / "event_dt_floating_weekly.ics").read_bytes())
-    (account / "work.ifb").write_bytes((FIXTURES / "busy_file.ifb").read_bytes())
-    (account / "home.ics").write_bytes((FIXTURES / "event_lengths.ics").read_bytes())
-    (account / "account.json").write_text('{"tzid": "America/New_York"}')
-    warnings: list[str] = []
-    busy = load_account(Store(tmp_path), "acc", ("work", "home"), WINDOW, warnings.append)
-    rows = [(i.start, i.calendar_id, i.event_uid) for i in busy]
-    assert rows == [
-        (t("2026-03-02T09:00:00Z"), "work", None),  # free/busy period from work.ifb
-        (t("2026-03-02T10:00:00Z"), "home", "duration"),
-        (t("2026-03-02T09:00:00-05:00"), "work", "floating-weekly"),
-        (t("2026-03-03T09:00:00Z"), "work", "utc-written"),
-        (t("2026-03-09T09:00:00-04:00"), "work", "floating-weekly"),
-    ]
-    assert warnings == []
-    assert load_account(Store(tmp_path), "acc", (), WINDOW, warnings.append) == ()
+# --- series that do not expand, zones that must not leak, the private expansion API ------
 
 
 def test_series_that_does_not_expand_is_skipped_alone(tmp_path: Path) -> None:
@@ -592,12 +586,107 @@ def test_expansion_without_private_occurrences_answers_the_same(
             warn=lambda _m: None,
         )
 
-    from cronoslot.ical import loader
+    from cronoslot.ical import expand
 
     private = answer()
-    assert hasattr(recurring_ical_events.of(icalendar.Calendar()), loader._PRIVATE_OCCURRENCES)
-    monkeypatch.setattr(loader, "_PRIVATE_OCCURRENCES", "no_such_method")
+    assert hasattr(recurring_ical_events.of(icalendar.Calendar()), expand._PRIVATE_OCCURRENCES)
+    monkeypatch.setattr(expand, "_PRIVATE_OCCURRENCES", "no_such_method")
     public = answer()
     assert private == public
     assert len(private) == 7
     assert [b.summary for b in private].count("moved") == 1
+
+
+# --- the package's front door ------------------------------------------------------------
+
+
+def test_public_api_and_signature() -> None:
+    assert {"load_calendar_bytes", "decode_calendar_bytes", "Shortcuts", "PLAIN"} <= set(
+        ical.__all__
+    )
+    parameters = inspect.signature(ical.load_calendar_bytes).parameters
+    assert list(parameters) == [
+        "data",
+        "path",
+        "calendar_id",
+        "settings",
+        "window",
+        "warn",
+        "shortcuts",
+    ]
+    assert all(p.kind is p.KEYWORD_ONLY for name, p in parameters.items() if name != "data")
+    assert parameters["shortcuts"].default == ical.Shortcuts()
+    assert ical.Shortcuts(prefilter=False, shift_series=False, simple_events=False) == ical.PLAIN
+
+
+def test_importing_the_package_loads_no_parser() -> None:
+    heavy = ["icalendar", "recurring_ical_events", "x_wr_timezone", "cronoslot.store"]
+    code = f"import sys, cronoslot.ical; print([m for m in {heavy!r} if m in sys.modules])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_path_may_be_a_string() -> None:
+    data = (FIXTURES / "busy_file.ifb").read_bytes()
+    kwargs: dict[str, Any] = {
+        "calendar_id": "cal",
+        "settings": NO_SETTINGS,
+        "window": WINDOW,
+        "warn": lambda _m: None,
+    }
+    as_text = load_calendar_bytes(data, path=str(FIXTURES / "busy_file.ifb"), **kwargs)
+    assert as_text == load_file(FIXTURES / "busy_file.ifb", **kwargs)
+    with pytest.raises(CalendarDataError) as caught:
+        load_calendar_bytes(b"nothing", path="named.ics", **kwargs)
+    assert caught.value.path == Path("named.ics")
+
+
+# --- several threads at once -------------------------------------------------------------
+
+THREADED = [
+    ("google_x_wr_timezone_weekly.ics", AccountSettings(tzid="Europe/Paris")),
+    ("event_dt_unknown_tzid.ics", AccountSettings(tzid="Europe/Lisbon")),
+    ("event_dt_custom_vtimezone_plus_one.ics", NO_SETTINGS),
+    ("event_dt_custom_vtimezone_plus_five.ics", NO_SETTINGS),
+    ("broken_components_skipped.ics", NO_SETTINGS),
+    ("event_recurrence_id_overrides.ics", NO_SETTINGS),
+    ("freebusy_fbtypes.ics", NO_SETTINGS),
+]
+
+
+def test_threads_answer_as_one_thread_and_leave_warning_filters_alone() -> None:
+    expected = {name: load(name, account) for name, account in THREADED}
+    filters_before = list(python_warnings.filters)
+    start = threading.Barrier(8)
+
+    def run(round_: int) -> list[tuple[list[BusyInterval], list[str]]]:
+        start.wait()
+        order = THREADED[round_ % len(THREADED) :] + THREADED[: round_ % len(THREADED)]
+        return [load(name, account) for name, account in order for _ in range(2)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rounds = list(pool.map(run, range(8)))
+    for round_, answers in enumerate(rounds):
+        order = THREADED[round_ % len(THREADED) :] + THREADED[: round_ % len(THREADED)]
+        names = [name for name, _ in order for _ in range(2)]
+        assert answers == [expected[name] for name in names]
+    assert python_warnings.filters == filters_before
+
+
+def test_a_warn_callback_may_load_another_calendar() -> None:
+    # The loader holds a lock while parsing; a callback that loads again must not hang.
+    inner: list[list[BusyInterval]] = []
+
+    def warn(_message: str) -> None:
+        inner.append(load("busy_file.ifb")[0])
+
+    busy = load_file(
+        FIXTURES / "event_dt_unknown_tzid.ics",
+        calendar_id="cal",
+        settings=NO_SETTINGS,
+        window=WINDOW,
+        warn=warn,
+    )
+    assert len(busy) == 3 and len(inner) == 1 and len(inner[0]) == 1

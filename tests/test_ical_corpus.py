@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cronoslot.errors import CalendarDataError
-from cronoslot.ical.loader import load_calendar, load_calendar_bytes
+from cronoslot.ical import PLAIN, Shortcuts, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval
 from cronoslot.timeutil import DAY, parse_time
 
@@ -26,8 +27,9 @@ WIDE_WINDOW = (parse_time("1995-01-01T00:00:00Z"), parse_time("2030-01-01T00:00:
 def test_corpus_file_loads_or_fails_cleanly(path: Path, tzid: str | None) -> None:
     warnings: list[str] = []
     try:
-        busy = load_calendar(
-            path,
+        busy = load_calendar_bytes(
+            path.read_bytes(),
+            path=path,
             calendar_id="corpus",
             settings=AccountSettings(tzid=tzid),
             window=WIDE_WINDOW,
@@ -71,8 +73,16 @@ def _windows_around_events(data: bytes) -> list[tuple[int, int]]:
     return windows
 
 
+# Each shortcut on its own, the others off: they are independent.
+ONE_SHORTCUT_EACH = [
+    dataclasses.replace(PLAIN, prefilter=True),
+    dataclasses.replace(PLAIN, shift_series=True),
+    dataclasses.replace(PLAIN, simple_events=True),
+]
+
+
 def _answer(
-    data: bytes, path: Path, window: tuple[int, int], tzid: str | None, **flags: bool
+    data: bytes, path: Path, window: tuple[int, int], tzid: str | None, shortcuts: Shortcuts
 ) -> list[BusyInterval] | str:
     try:
         return load_calendar_bytes(
@@ -82,7 +92,7 @@ def _answer(
             settings=AccountSettings(tzid=tzid),
             window=window,
             warn=lambda _message: None,
-            **flags,
+            shortcuts=shortcuts,
         )
     except CalendarDataError as error:
         return f"CalendarDataError: {error}"
@@ -98,6 +108,8 @@ def test_corpus_prefilter_and_fast_path_answer_as_a_full_parse(
 ) -> None:
     data = path.read_bytes()
     for window in _windows_around_events(data):
-        plain = _answer(data, path, window, tzid, fast=False)
-        assert _answer(data, path, window, tzid, prefilter=True) == plain
-        assert _answer(data, path, window, tzid, prefilter=False) == plain
+        plain = _answer(data, path, window, tzid, PLAIN)
+        assert _answer(data, path, window, tzid, Shortcuts()) == plain
+        assert _answer(data, path, window, tzid, Shortcuts(prefilter=False)) == plain
+        for alone in ONE_SHORTCUT_EACH:
+            assert _answer(data, path, window, tzid, alone) == plain, alone
