@@ -149,9 +149,8 @@ def _load_options(cache_dir: str | None, no_cache: bool) -> Iterator[Any]:
     from ..engine.loading import Progress
 
     cache = None
-    directory = None
     if not no_cache:
-        from ..cache.database import Cache, default_cache_dir
+        from ..cache import Cache, default_cache_dir
 
         directory = Path(cache_dir) if cache_dir else default_cache_dir()
         cache = Cache.open(directory)
@@ -163,7 +162,7 @@ def _load_options(cache_dir: str | None, no_cache: bool) -> Iterator[Any]:
         bar = LoadingProgress()
         progress = bar
     try:
-        yield LoadOptions(cache=cache, cache_dir=directory, workers=None, progress=progress)
+        yield LoadOptions(cache=cache, workers=None, progress=progress)
     finally:
         if bar is not None:
             bar.close()
@@ -390,7 +389,7 @@ def cache() -> None:
 
 
 def _open_cache(cache_dir: str | None) -> Any:
-    from ..cache.database import Cache, default_cache_dir
+    from ..cache import Cache, default_cache_dir
 
     directory = Path(cache_dir) if cache_dir else default_cache_dir()
     opened = Cache.open(directory)
