@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -51,8 +50,7 @@ made it."""
 Spans = dict[Transparency, list[Interval]]
 
 
-@dataclass(frozen=True)
-class BlockKey:
+class BlockKey(NamedTuple):
     """What a file's blocks depend on: its content, the calendar id (it is inside every
     interval) and ``variant``, the account settings and cronoslot version they were loaded
     with."""

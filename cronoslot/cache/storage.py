@@ -23,9 +23,8 @@ import sqlite3
 import time
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import __version__
 from ..models import AccountSettings
@@ -36,8 +35,7 @@ FileStat = tuple[int, int]
 """A file's size and modification time in nanoseconds."""
 
 
-@dataclass(frozen=True)
-class FileRecord:
+class FileRecord(NamedTuple):
     """A calendar path as it was when last read."""
 
     size: int
@@ -45,8 +43,7 @@ class FileRecord:
     content_hash: str
 
 
-@dataclass(frozen=True)
-class LastGoodCopy:
+class LastGoodCopy(NamedTuple):
     """The bytes of a path's last good read, and when (seconds since the epoch) they were
     saved."""
 

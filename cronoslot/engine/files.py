@@ -83,7 +83,6 @@ class _NeedsContent(Exception):
     """A block is missing and the file's bytes were not read: read them and try again."""
 
 
-@dataclass(frozen=True)
 class CalendarFiles:
     """Calendar files' busy time, through ``cache`` when there is one.
 
@@ -92,9 +91,16 @@ class CalendarFiles:
     or parsed.
     """
 
-    cache: Cache | None = None
-    loader: BytesLoader | None = None
-    reader: BytesReader | None = None
+    def __init__(
+        self,
+        cache: Cache | None = None,
+        *,
+        loader: BytesLoader | None = None,
+        reader: BytesReader | None = None,
+    ) -> None:
+        self.cache = cache
+        self.loader = loader
+        self.reader = reader
 
     def busy(self, file: CalendarFile, window: Interval, warn: Warn) -> FileBusy:
         """The busy intervals of ``file`` that overlap ``window``, and the warnings the
