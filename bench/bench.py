@@ -384,7 +384,7 @@ def _load_options(engine: Any, context: SizeContext) -> Any:
         arguments["workers"] = None
     if "cache" in fields and context.flags:
         try:
-            from cronoslot.cache.database import Cache  # type: ignore[import-not-found,unused-ignore]
+            from cronoslot.cache import Cache  # type: ignore[import-not-found,unused-ignore]
 
             directory = context.scratch / f"warm-{context.size}"
             arguments["cache"] = Cache.open(directory)

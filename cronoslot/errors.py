@@ -72,6 +72,10 @@ class CalendarDataError(CronoslotError):
         self.message = message
         super().__init__(f"{path}: {message}")
 
+    def __reduce__(self) -> tuple[type[CalendarDataError], tuple[Path, str]]:
+        # Pickled as its arguments, so that it travels back from a worker process.
+        return (type(self), (self.path, self.message))
+
 
 class StrictWarning(CalendarDataError):
     """A warning about calendar data, turned into an error by strict mode."""

@@ -35,7 +35,7 @@ from .models import (
 from .names import valid_name
 
 if TYPE_CHECKING:
-    from .cache.database import Cache
+    from .cache import Cache
     from .engine.loading import Progress
     from .store import Store
 
@@ -205,12 +205,7 @@ class Session:
     def _load(self) -> Any:
         from .engine.answers import LoadOptions
 
-        return LoadOptions(
-            cache=self._cache,
-            cache_dir=None if self._cache is None else self._cache.directory,
-            workers=self._workers,
-            progress=self._progress,
-        )
+        return LoadOptions(cache=self._cache, workers=self._workers, progress=self._progress)
 
     # --- closing -----------------------------------------------------------------------
 
@@ -260,7 +255,7 @@ def _json_bytes(body: Body) -> bytes | str:
 def _open_cache(cache: bool | str | os.PathLike[str]) -> Cache | None:
     if cache is False:
         return None
-    from .cache.database import Cache, default_cache_dir
+    from .cache import Cache, default_cache_dir
 
     directory = default_cache_dir() if cache is True else Path(cache)
     return Cache.open(directory)

@@ -130,13 +130,15 @@ def test_constraint_counts_events_outside_the_query(store: Store) -> None:
 
 def test_each_calendar_is_loaded_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = loader.load_calendar
+    real = loader.load_calendar_bytes
 
-    def counting(path: Path, **kwargs: object) -> list[loader.BusyInterval]:
+    def counting(data: bytes, **kwargs: object) -> list[loader.BusyInterval]:
+        path = kwargs["path"]
+        assert isinstance(path, Path)
         calls.append(path.name)
-        return real(path, **kwargs)  # type: ignore[arg-type]
+        return real(data, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader, "load_calendar", counting)
+    monkeypatch.setattr(loader, "load_calendar_bytes", counting)
     twice = AvailabilityRequest(
         participants=(
             Group(members=(Member("acc_a"),), required=1),
@@ -160,7 +162,7 @@ def test_parallel_loading_answers_as_sequential(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from cronoslot.api import request as query
-    from cronoslot.cache.database import Cache
+    from cronoslot.cache import Cache
     from cronoslot.engine import loading
 
     from .conftest import SAMPLES
@@ -177,7 +179,7 @@ def test_parallel_loading_answers_as_sequential(
     cache_dir = tmp_path / "cache"
     cache = Cache.open(cache_dir)
     assert cache is not None
-    with_cache = engine.LoadOptions(cache=cache, cache_dir=cache_dir, workers=2)
+    with_cache = engine.LoadOptions(cache=cache, workers=2)
     assert engine.availability(parsed, store, lambda m: None, with_cache) == sequential
     assert engine.availability(parsed, store, lambda m: None, with_cache) == sequential
     cache.close()
@@ -231,7 +233,7 @@ def _settled_store(tmp_path: Path) -> Store:
 def test_warm_cache_answers_as_no_cache(
     tmp_path: Path, member: Member, excluded: ExcludedEvents
 ) -> None:
-    from cronoslot.cache.database import Cache
+    from cronoslot.cache import Cache
 
     store = _settled_store(tmp_path)
     asked = request(member, excluded_events=excluded)
@@ -240,7 +242,7 @@ def test_warm_cache_answers_as_no_cache(
     for _ in range(3):  # cold, then warm (bare spans where they will do), then warm again
         cache = Cache.open(cache_dir)
         assert cache is not None
-        options = engine.LoadOptions(cache=cache, cache_dir=cache_dir)
+        options = engine.LoadOptions(cache=cache)
         assert engine.availability(asked, store, lambda m: None, options) == plain
         cache.close()
 
@@ -248,21 +250,22 @@ def test_warm_cache_answers_as_no_cache(
 def test_warm_cache_serves_bare_spans_when_they_will_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cronoslot.cache.database import Cache
+    from cronoslot.cache import Cache
+    from cronoslot.engine.files import CalendarFiles
 
     store = _settled_store(tmp_path)
     served: list[bool] = []
-    real = Cache.load_spans
+    real = CalendarFiles.bare_spans
 
-    def spying(self: Cache, *args: object, **kwargs: object) -> object:
+    def spying(self: CalendarFiles, *args: object, **kwargs: object) -> object:
         result = real(self, *args, **kwargs)  # type: ignore[arg-type]
         served.append(result is not None)
         return result
 
-    monkeypatch.setattr(Cache, "load_spans", spying)
+    monkeypatch.setattr(CalendarFiles, "bare_spans", spying)
     cache = Cache.open(tmp_path / "cache")
     assert cache is not None
-    options = engine.LoadOptions(cache=cache, cache_dir=tmp_path / "cache")
+    options = engine.LoadOptions(cache=cache)
     engine.availability(request(Member("acc_b")), store, lambda m: None, options)
     engine.availability(request(Member("acc_b")), store, lambda m: None, options)
     assert served == [False, True]
@@ -329,7 +332,7 @@ def test_answers_with_and_without_cache_are_identical(
     import os
     import time
 
-    from cronoslot.cache.database import Cache
+    from cronoslot.cache import Cache
 
     root = tmp_path_factory.mktemp("store")
     settled = time.time() - 60
@@ -353,6 +356,6 @@ def test_answers_with_and_without_cache_are_identical(
     for _ in range(2):  # cold, then warm
         cache = Cache.open(cache_dir)
         assert cache is not None
-        options = engine.LoadOptions(cache=cache, cache_dir=cache_dir)
+        options = engine.LoadOptions(cache=cache)
         assert engine.availability(asked, store, lambda m: None, options) == plain
         cache.close()

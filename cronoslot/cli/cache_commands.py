@@ -31,7 +31,7 @@ def cache() -> None:
 
 @contextmanager
 def _opened(cache_dir: str | None) -> Iterator[Any]:
-    from ..cache.database import Cache, default_cache_dir
+    from ..cache import Cache, default_cache_dir
 
     directory = Path(cache_dir) if cache_dir else default_cache_dir()
     opened = Cache.open(directory)

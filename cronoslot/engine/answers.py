@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Warn
@@ -35,7 +34,7 @@ from ..timeutil import DAY
 from .loading import FileJob, Progress, load_files
 
 if TYPE_CHECKING:
-    from ..cache.database import Cache
+    from ..cache import Cache
 
 # Constraints count events by the day or ISO week they start in, so with constraints the
 # loading window reaches over the whole days (in any zone) or weeks the query touches.
@@ -49,7 +48,6 @@ class LoadOptions:
     what progress report. The defaults load in this process, without a cache."""
 
     cache: Cache | None = None
-    cache_dir: Path | None = None
     workers: int | None = 1
     progress: Progress | None = None
 
@@ -134,7 +132,6 @@ class _Loader:
             self.window,
             self.warn,
             cache=self.options.cache,
-            cache_dir=self.options.cache_dir,
             workers=self.options.workers,
             progress=self.options.progress,
         )

@@ -1,13 +1,16 @@
 """Loading many calendar files: through the cache when there is one, over both cores when
 many files must be parsed, with progress reported to whoever asks.
 
-Warnings of files loaded in worker processes come back as values and are replayed here in
-file order, so ``--strict`` and the warning stream behave the same however a file was loaded.
+Each file goes through ``files.CalendarFiles``. Worker processes send back values (the
+file's busy time or its ``CalendarDataError``, and the warnings given), which are replayed
+here in file order, so ``--strict`` and the warning stream behave the same however a file
+was loaded.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import CalendarDataError, Warn
 from ..intervals import Interval
-from ..models import AccountSettings, BusyInterval, Transparency
+from .files import CalendarFile, CalendarFiles, FileBusy
 
 if TYPE_CHECKING:
-    from ..cache.database import Cache
+    from ..cache import Cache
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each file."""
@@ -28,88 +31,50 @@ _PARALLEL_MIN_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True)
-class FileJob:
-    path: Path
-    calendar_id: str
-    settings: AccountSettings
+class FileJob(CalendarFile):
+    """A calendar file to load, and whether bare spans will do for it."""
+
     # Bare spans will do (no member using this calendar needs event identity), unless the
     # file holds one of these excluded UIDs or event ids.
     spans_will_do: bool = False
     excluded_ids: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class FileResult:
-    """Either intervals, or (from a warm cache, when the job allowed it) bare spans."""
-
-    intervals: tuple[BusyInterval, ...]
-    disconnected: bool = False
-    spans: dict[Transparency, list[Interval]] | None = None
+_Loaded = tuple[tuple[str, ...], FileBusy | CalendarDataError]
+"""A file's warnings, in order, and its busy time or the error that stopped it."""
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    """What a worker sends back: never an exception object (they do not all pickle)."""
-
-    intervals: tuple[BusyInterval, ...]
-    disconnected: bool
-    warnings: tuple[str, ...]
-    error: tuple[str, str] | None  # (path, message) of a CalendarDataError
-    spans: dict[Transparency, list[Interval]] | None = None
-
-
-def _load_one(job: FileJob, window: Interval, cache: Cache | None) -> _Outcome:
+def _load_one(job: FileJob, window: Interval, files: CalendarFiles) -> _Loaded:
     warnings: list[str] = []
     try:
-        if cache is not None and job.spans_will_do:
-            bare = cache.load_spans(
-                job.path,
-                calendar_id=job.calendar_id,
-                settings=job.settings,
-                window=window,
-                warn=warnings.append,
-                excluded_ids=job.excluded_ids,
-            )
+        if job.spans_will_do:
+            bare = files.bare_spans(job, window, warnings.append, job.excluded_ids)
             if bare is not None:
-                return _Outcome((), False, tuple(warnings), None, bare.spans)
+                return tuple(warnings), bare
             warnings.clear()
-        if cache is not None:
-            loaded = cache.load_file(
-                job.path,
-                calendar_id=job.calendar_id,
-                settings=job.settings,
-                window=window,
-                warn=warnings.append,
-            )
-            return _Outcome(loaded.intervals, loaded.disconnected, tuple(warnings), None)
-        from ..ical.loader import load_calendar
-
-        intervals = load_calendar(
-            job.path,
-            calendar_id=job.calendar_id,
-            settings=job.settings,
-            window=window,
-            warn=warnings.append,
-        )
-        return _Outcome(tuple(intervals), False, tuple(warnings), None)
+        busy = files.busy(job, window, warnings.append)
     except CalendarDataError as error:
-        return _Outcome((), False, tuple(warnings), (str(error.path), error.message))
+        return tuple(warnings), error
+    return tuple(warnings), busy
 
 
-# Each worker process opens its own connection to the cache.
-_worker_cache: Cache | None = None
+def _load_in_worker(job: FileJob, window: Interval, cache_directory: Path | None) -> _Loaded:
+    """``_load_one`` in a worker process, with its own connection to the cache."""
+    from ..cache import Cache
+
+    cache = None if cache_directory is None else Cache.open(cache_directory)
+    try:
+        return _load_one(job, window, CalendarFiles(cache))
+    finally:
+        if cache is not None:
+            cache.close()
 
 
-def _worker_init(cache_dir: str | None) -> None:
-    global _worker_cache
-    if cache_dir is not None:
-        from ..cache.database import Cache
-
-        _worker_cache = Cache.open(Path(cache_dir))
-
-
-def _worker_load(job: FileJob, window: Interval) -> _Outcome:
-    return _load_one(job, window, _worker_cache)
+def _start_method() -> str:
+    """``fork`` (fast: nothing to import again) only when no other thread can hold a lock
+    at the moment of forking; else ``forkserver``."""
+    alone = threading.current_thread() is threading.main_thread()
+    return "fork" if alone and threading.active_count() == 1 else "forkserver"
 
 
 def _size(path: Path) -> int:
@@ -125,22 +90,21 @@ def load_files(
     warn: Warn,
     *,
     cache: Cache | None = None,
-    cache_dir: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-) -> list[FileResult]:
+) -> list[FileBusy]:
     """Load every file of ``jobs`` over ``window``; results in the order of ``jobs``.
 
     Files the cache cannot serve whole are parsed in worker processes when there are at
     least two of them and enough data to be worth it. Raises the first file's
     ``CalendarDataError`` (in job order) after replaying the warnings before it.
     """
+    files = CalendarFiles(cache)
     total = len(jobs)
-    outcomes: list[_Outcome | None] = [None] * total
+    loaded: list[_Loaded | None] = [None] * total
+    # Only which files go to worker processes depends on this, never an answer.
     cold = [
-        index
-        for index, job in enumerate(jobs)
-        if cache is None or not cache.is_warm(job.path, job.settings, window)
+        index for index, job in enumerate(jobs) if not files.is_warm(job, window, any_calendar=True)
     ]
     worker_count = workers if workers is not None else min(2, os.cpu_count() or 1)
     parallel = (
@@ -154,36 +118,36 @@ def load_files(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("fork")
+        cache_directory = None if cache is None else cache.directory
         with ProcessPoolExecutor(
             max_workers=min(worker_count, len(cold)),
-            mp_context=context,
-            initializer=_worker_init,
-            initargs=(str(cache_dir) if cache is not None and cache_dir is not None else None,),
+            mp_context=multiprocessing.get_context(_start_method()),
         ) as pool:
             # Largest first, so that one big file does not finish alone at the end.
             largest_first = sorted(cold, key=lambda index: -_size(jobs[index].path))
             futures = {
-                index: pool.submit(_worker_load, jobs[index], window) for index in largest_first
+                index: pool.submit(_load_in_worker, jobs[index], window, cache_directory)
+                for index in largest_first
             }
             for index, future in futures.items():
-                outcomes[index] = future.result()
+                loaded[index] = future.result()
                 done += 1
                 if progress is not None:
                     progress(done, total)
     for index, job in enumerate(jobs):
-        if outcomes[index] is None:
-            outcomes[index] = _load_one(job, window, cache)
+        if loaded[index] is None:
+            loaded[index] = _load_one(job, window, files)
             done += 1
             if progress is not None:
                 progress(done, total)
 
-    results: list[FileResult] = []
-    for outcome in outcomes:
-        assert outcome is not None
-        for message in outcome.warnings:
+    results: list[FileBusy] = []
+    for item in loaded:
+        assert item is not None
+        warnings, outcome = item
+        for message in warnings:
             warn(message)
-        if outcome.error is not None:
-            raise CalendarDataError(*outcome.error)
-        results.append(FileResult(outcome.intervals, outcome.disconnected, outcome.spans))
+        if isinstance(outcome, CalendarDataError):
+            raise outcome
+        results.append(outcome)
     return results
