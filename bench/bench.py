@@ -26,9 +26,9 @@ resident sets of the command and all its descendants, sampled from ``/proc`` eve
 which counts parallel workers together. The memory target uses the larger of the two.
 
 Then, in this process, it times the solvers alone (loading excluded): the requests are
-parsed with ``cronoslot.api.request`` and the member inputs the engine hands to
-``solve_availability`` and ``solve_sequence`` are captured once, then those two functions
-are timed on them (median of several runs).
+parsed with ``cronoslot.api.request``, the engine prepares the solvers' inputs once
+(``engine.queries.availability_inputs`` and ``sequence_inputs``), then
+``solve_availability`` and ``solve_sequence`` are timed on them (median of several runs).
 """
 
 from __future__ import annotations
@@ -309,93 +309,47 @@ def _last(stderr: bytes) -> str:
 
 
 def time_solvers(context: SizeContext, repeat: int) -> dict[str, float | str]:
-    """Median seconds of ``solve_availability`` and ``solve_sequence`` on captured inputs."""
+    """Median seconds of ``solve_availability`` and ``solve_sequence`` on the inputs the
+    engine prepares for the bench requests (loaded once, through the warm cache)."""
     try:
         from cronoslot.api import request as query
-        from cronoslot.engine import answers as engine
+        from cronoslot.cache import Cache
+        from cronoslot.engine import queries as engine
+        from cronoslot.solve.availability import solve_availability
+        from cronoslot.solve.sequence import solve_sequence
         from cronoslot.store.reader import Store
     except Exception as error:  # the package is mid-change: report, do not crash the bench
         return {"error": f"import failed: {type(error).__name__}: {error}"}
 
     now = int(datetime.fromisoformat(generate.NOW.replace("Z", "+00:00")).timestamp())
-    captured: dict[str, tuple[Any, Any]] = {}
     results: dict[str, float | str] = {}
 
     def ignore(message: str) -> None:
         pass
 
-    def capture(name: str, real: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-        def wrapper(request: Any, inputs: Any) -> Any:
-            captured[name] = (request, inputs)
-            return real(request, inputs)
-
-        return wrapper
-
-    load_options = _load_options(engine, context)
-    import cronoslot.solve.sequence as sequence_module
-
-    # Where each solver is looked up when the engine calls it (the engine imports the
-    # sequence solver only when a sequence query runs).
-    jobs: tuple[tuple[str, Any, Any, Any, str], ...] = (
-        (
-            "availability",
-            query.parse_availability,
-            engine.availability,
-            engine,
-            "solve_availability",
-        ),
-        ("sequence", query.parse_sequence, engine.sequence, sequence_module, "solve_sequence"),
+    cache = Cache.open(context.scratch / f"warm-{context.size}") if context.flags else None
+    options = engine.LoadOptions(cache=cache, workers=None)
+    jobs: tuple[tuple[str, Any, Any, Any], ...] = (
+        ("availability", query.parse_availability, engine.availability_inputs, solve_availability),
+        ("sequence", query.parse_sequence, engine.sequence_inputs, solve_sequence),
     )
-    for name, parse, answer, home, solver_name in jobs:
-        real_solver = getattr(home, solver_name)
+    for name, parse, prepare, solve in jobs:
         try:
             store = Store(context.store)
             body = context.request(name).read_bytes()
             request = parse(body, now=now, store=store, strict=False, warn=ignore)
-            setattr(home, solver_name, capture(name, real_solver))
-            try:
-                if load_options is not None:
-                    answer(request, store, ignore, load_options)
-                else:
-                    answer(request, store, ignore)
-            finally:
-                setattr(home, solver_name, real_solver)
-            solver_request, inputs = captured[name]
+            inputs = prepare(request, store, ignore, options)
             timings = []
             for _ in range(max(repeat, 5)):
                 began = time.perf_counter()
-                real_solver(solver_request, inputs)
+                solve(request, inputs)
                 timings.append(time.perf_counter() - began)
             results[name] = statistics.median(timings)
         except Exception as error:
             results[name] = f"failed: {type(error).__name__}: {error}"
+    if cache is not None:
+        cache.close()
     return results
-
-
-def _load_options(engine: Any, context: SizeContext) -> Any:
-    """Load through the warm cache and in parallel when the engine offers that; else None
-    (the engine's default, in-process loading). Only the solvers are timed either way."""
-    options_type = getattr(engine, "LoadOptions", None)
-    if options_type is None:
-        return None
-    fields = getattr(options_type, "__dataclass_fields__", {})
-    arguments: dict[str, Any] = {}
-    if "workers" in fields:
-        arguments["workers"] = None
-    if "cache" in fields and context.flags:
-        try:
-            from cronoslot.cache import Cache  # type: ignore[import-not-found,unused-ignore]
-
-            directory = context.scratch / f"warm-{context.size}"
-            arguments["cache"] = Cache.open(directory)
-            if "cache_dir" in fields:
-                arguments["cache_dir"] = directory
-        except Exception:
-            pass
-    try:
-        return options_type(**arguments)
-    except Exception:
-        return None
 
 
 # --- the report -------------------------------------------------------------------------

@@ -148,18 +148,18 @@ class Session:
 
     def answer_availability(self, request: AvailabilityRequest) -> AvailabilityResult:
         """Answer a validated Availability request (calendars are read here)."""
-        from .engine import answers
+        from .engine import queries
 
-        return answers.availability(request, self._store(), self._calendar_warning, self._load())
+        return queries.availability(request, self._store(), self._calendar_warning, self._load())
 
     def answer_sequence(self, request: SequenceRequest) -> SequenceResult:
-        from .engine import answers
+        from .engine import queries
 
-        return answers.sequence(request, self._store(), self._calendar_warning, self._load())
+        return queries.sequence(request, self._store(), self._calendar_warning, self._load())
 
     def busy_intervals(self, sub: str, start: Moment, end: Moment) -> list[BusyInterval]:
         """The busy intervals behind ``busy``, sorted by start, end, calendar_id."""
-        from .engine import answers
+        from .engine import queries
 
         first, last = _instant(start, "start"), _instant(end, "end")
         if last <= first:
@@ -169,7 +169,7 @@ class Session:
         store = self._store()
         if not store.has_account(sub):
             raise UsageError(f"no account '{sub}' in the store {self.root}")
-        return answers.busy(store, sub, first, last, self._calendar_warning, self._load())
+        return queries.busy(store, sub, first, last, self._calendar_warning, self._load())
 
     # --- warnings ----------------------------------------------------------------------
 
@@ -203,7 +203,7 @@ class Session:
         return Store(self.root)
 
     def _load(self) -> Any:
-        from .engine.answers import LoadOptions
+        from .engine.queries import LoadOptions
 
         return LoadOptions(cache=self._cache, workers=self._workers, progress=self._progress)
 

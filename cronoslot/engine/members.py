@@ -1,8 +1,9 @@
-"""The front door: a validated request and a store in, an answer out.
+"""What each member appearance of a query uses, and its data for the solvers.
 
-The engine decides which calendars and rules each member appearance uses, loads each
-calendar once over a window wide enough for every buffer and constraint, and hands plain
-data to the solvers. It is the only core module that touches both the store and a solver.
+SPEC 2 decides a member's calendars (``calendar_ids``, else its chosen rules' calendars,
+else every calendar) and SPEC 5 its rules; ``MemberData`` decides both once per member
+appearance, loads every calendar the query needs once (``loading``), and gives each
+appearance its ``MemberInput``: busy time, managed availability and sync status.
 """
 
 from __future__ import annotations
@@ -12,55 +13,35 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import Warn
-from ..intervals import Interval, overlaps
+from ..intervals import Interval
 from ..models import (
-    AvailabilityRequest,
-    AvailabilityResult,
     AvailabilityRule,
     BusyInterval,
-    ExcludedEvents,
     Group,
     Member,
     MemberInput,
-    SequenceRequest,
-    SequenceResult,
     SyncStatus,
     Transparency,
 )
-from ..solve.availability import solve_availability
 from ..solve.managed import managed_intervals
 from ..store.reader import Store
-from ..timeutil import DAY
 from .loading import FileJob, Progress, load_files
 
 if TYPE_CHECKING:
     from ..cache import Cache
 
-# Constraints count events by the day or ISO week they start in, so with constraints the
-# loading window reaches over the whole days (in any zone) or weeks the query touches.
-_WEEK_CONSTRAINT_MARGIN = 8 * DAY
-_DAY_CONSTRAINT_MARGIN = 2 * DAY
-
-
-@dataclass(frozen=True)
-class LoadOptions:
-    """How calendars are loaded: through a cache or not, over how many processes, with
-    what progress report. The defaults load in this process, without a cache."""
-
-    cache: Cache | None = None
-    workers: int | None = 1
-    progress: Progress | None = None
-
 
 @dataclass
-class _Loader:
+class MemberData:
     """Chooses each member appearance's calendars and rules, then loads every calendar the
-    query needs once (in parallel where it pays) before the solver runs."""
+    query needs once (in parallel where it pays) over ``window``, before a solver runs."""
 
     store: Store
     window: Interval
     warn: Warn
-    options: LoadOptions = LoadOptions()
+    cache: Cache | None = None
+    workers: int | None = 1
+    progress: Progress | None = None
     # UIDs and event ids the query excludes; None when the caller needs every interval
     # whole (``busy``), so bare spans are never used.
     excluded_ids: frozenset[str] | None = frozenset()
@@ -131,9 +112,9 @@ class _Loader:
             jobs,
             self.window,
             self.warn,
-            cache=self.options.cache,
-            workers=self.options.workers,
-            progress=self.options.progress,
+            cache=self.cache,
+            workers=self.workers,
+            progress=self.progress,
         )
         for owner, result in zip(owners, results, strict=True):
             self.loaded[owner] += result.intervals
@@ -173,101 +154,3 @@ class _Loader:
 
     def group_inputs(self, groups: Sequence[Group]) -> list[list[MemberInput]]:
         return [[self.member_input(member) for member in group.members] for group in groups]
-
-
-def _ids(excluded: ExcludedEvents) -> frozenset[str]:
-    return excluded.event_uids | excluded.event_ids
-
-
-def _widest_buffer(groups: Iterable[Group], *defaults: int) -> int:
-    widths = list(defaults)
-    for group in groups:
-        for member in group.members:
-            if member.buffer is not None:
-                widths += [member.buffer.before, member.buffer.after]
-    return max(widths, default=0)
-
-
-def _margin(groups: Iterable[Group], *default_buffers: int) -> int:
-    """How far beyond the query the calendars must be read: the widest buffer (busy time
-    just outside the query widens into it), and the days or weeks of any constraint."""
-    groups = list(groups)
-    constraint_margin = 0
-    for group in groups:
-        for member in group.members:
-            for constraint in member.availability_constraints:
-                margin = (
-                    _WEEK_CONSTRAINT_MARGIN
-                    if constraint.period == "week"
-                    else _DAY_CONSTRAINT_MARGIN
-                )
-                constraint_margin = max(constraint_margin, margin)
-    return constraint_margin + _widest_buffer(groups, *default_buffers)
-
-
-def _window(union: Sequence[Interval], margin: int) -> Interval:
-    """The query union's hull, widened by ``margin`` on both sides."""
-    if not union:
-        return (0, 0)
-    return (union[0][0] - margin, union[-1][1] + margin)
-
-
-def availability(
-    request: AvailabilityRequest,
-    store: Store,
-    warn: Warn,
-    options: LoadOptions = LoadOptions(),
-) -> AvailabilityResult:
-    """Answer a validated availability request over ``store``."""
-    spans = request.query_union
-    margin = _margin(request.participants, request.buffer.before, request.buffer.after)
-    loader = _Loader(store, _window(spans, margin), warn, options, _ids(request.excluded_events))
-    loader.load(member for group in request.participants for member in group.members)
-    return solve_availability(request, loader.group_inputs(request.participants))
-
-
-def sequence(
-    request: SequenceRequest,
-    store: Store,
-    warn: Warn,
-    options: LoadOptions = LoadOptions(),
-) -> SequenceResult:
-    """Answer a validated sequenced availability request over ``store``."""
-    spans = request.query_union
-    margin = max(
-        (
-            _margin(step.participants, step.buffer.before.minimum, step.buffer.after.minimum)
-            for step in request.steps
-        ),
-        default=0,
-    )
-    loader = _Loader(store, _window(spans, margin), warn, options, _ids(request.excluded_events))
-    loader.load(
-        member for step in request.steps for group in step.participants for member in group.members
-    )
-    inputs = [loader.group_inputs(step.participants) for step in request.steps]
-    from ..solve.sequence import solve_sequence  # only sequence queries pay for importing it
-
-    return solve_sequence(request, inputs)
-
-
-def busy(
-    store: Store,
-    sub: str,
-    start: int,
-    end: int,
-    warn: Warn,
-    options: LoadOptions = LoadOptions(),
-) -> list[BusyInterval]:
-    """Every busy interval of the account overlapping ``[start, end)``, as the loader sees
-    it, before any request option applies; sorted by start, end, calendar_id."""
-    loader = _Loader(store, (start, end), warn, options, excluded_ids=None)
-    loader.load([Member(sub)])
-    intervals = [
-        interval
-        for calendar_id in store.calendar_ids(sub)
-        for interval in loader.loaded[(sub, calendar_id)]
-        if overlaps(interval.start, interval.end, (start, end))
-    ]
-    intervals.sort(key=lambda b: (b.start, b.end, b.calendar_id))
-    return intervals

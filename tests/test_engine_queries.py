@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cronoslot.engine import answers as engine
+from cronoslot.engine import queries as engine
 from cronoslot.ical import loader
 from cronoslot.models import (
     AvailabilityRequest,
