@@ -1,6 +1,6 @@
 """Availability: periods, slots, overlapping slots and query slots (SPEC 4).
 
-OWNER: helper C (solver + managed). Reads no clock, does no I/O.
+Reads no clock, does no I/O.
 
 Every member appearance gets its available set ``A_m`` once (a normalised interval list);
 everything after that is bisection in those lists. The one idea the answers rest on: the

@@ -1,6 +1,6 @@
 """Managed availability: availability rules' weekly periods and available periods (SPEC 5).
 
-OWNER: helper C (solver + managed).
+Reads no clock, does no I/O.
 """
 
 from __future__ import annotations
