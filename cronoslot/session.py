@@ -126,25 +126,13 @@ class Session:
         with every problem found."""
         from .api.request import parse_availability
 
-        return parse_availability(
-            _json_bytes(body),
-            now=self._now(),
-            store=self._store(),
-            strict=self.strict,
-            warn=self._note,
-        )
+        return parse_availability(_json_bytes(body), **self._validation())
 
     def parse_sequence(self, body: Body) -> SequenceRequest:
         """Validate a Sequenced Availability query; raises ``InvalidRequest``."""
         from .api.request import parse_sequence
 
-        return parse_sequence(
-            _json_bytes(body),
-            now=self._now(),
-            store=self._store(),
-            strict=self.strict,
-            warn=self._note,
-        )
+        return parse_sequence(_json_bytes(body), **self._validation())
 
     def answer_availability(self, request: AvailabilityRequest) -> AvailabilityResult:
         """Answer a validated Availability request (calendars are read here)."""
@@ -196,6 +184,15 @@ class Session:
 
     def _now(self) -> int:
         return self.now if self.now is not None else int(time.time())
+
+    def _validation(self) -> dict[str, Any]:
+        """What the request parsers need: the clock, the store, strictness, a warn."""
+        return {
+            "now": self._now(),
+            "store": self._store(),
+            "strict": self.strict,
+            "warn": self._note,
+        }
 
     def _store(self) -> Store:
         from .store import Store
