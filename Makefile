@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-slow lint bench clean
 
 install: $(STAMP)
 
@@ -25,7 +25,10 @@ demo: install
 	@$(BIN)/cronoslot sequence samples/requests/interview-loop.json --calendars samples/calendars --now 2027-04-01T00:00:00Z --format table --tz Europe/London
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
+
+test-slow: install
+	$(BIN)/pytest -m slow
 
 lint: install
 	$(BIN)/ruff check cronoslot tests bench

@@ -54,6 +54,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_kill_9_mid_write_leaves_a_whole_file(tmp_path: Path) -> None:
     target = tmp_path / "big.ics"
     atomic_write(target, b"0:" * (4_000_000 // 8))
