@@ -158,6 +158,33 @@ def test_busy_lists_every_calendar_sorted(store: Store) -> None:
     assert [(b.event_uid, b.calendar_id) for b in intervals] == [("w1", "work"), ("p1", "personal")]
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "ics"
+
+
+def test_busy_merges_an_accounts_calendars_with_its_settings(tmp_path: Path) -> None:
+    # Every calendar (.ics and .ifb files) of the account, read with account.json's tzid
+    # (floating times land in New York), sorted by start, end, calendar_id.
+    account = tmp_path / "acc"
+    account.mkdir()
+    (account / "work.ics").write_bytes((FIXTURES / "event_dt_floating_weekly.ics").read_bytes())
+    (account / "work.ifb").write_bytes((FIXTURES / "busy_file.ifb").read_bytes())
+    (account / "home.ics").write_bytes((FIXTURES / "event_lengths.ics").read_bytes())
+    (account / "account.json").write_text('{"tzid": "America/New_York"}')
+    warnings: list[str] = []
+    window = (T("2026-03-02T00:00:00Z"), T("2026-03-10T00:00:00Z"))
+    busy = engine.busy(Store(tmp_path), "acc", *window, warn=warnings.append)
+    rows = [(i.start, i.calendar_id, i.event_uid) for i in busy]
+    assert rows == [
+        (T("2026-03-02T09:00:00Z"), "work", None),  # free/busy period from work.ifb
+        (T("2026-03-02T10:00:00Z"), "home", "duration"),
+        (T("2026-03-02T09:00:00-05:00"), "work", "floating-weekly"),
+        (T("2026-03-03T09:00:00Z"), "work", "utc-written"),
+        (T("2026-03-09T09:00:00-04:00"), "work", "floating-weekly"),
+    ]
+    assert busy == sorted(busy, key=lambda i: (i.start, i.end, i.calendar_id))
+    assert warnings == []
+
+
 def test_parallel_loading_answers_as_sequential(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
