@@ -126,8 +126,7 @@ def judge(evidence: Evidence, policy: Policy) -> Verdict:
     if state.last_error is not None:
         return Verdict(
             SyncStatus.DISCONNECTED,
-            f"{name}: the last sync failed ({state.last_error}); its data is {age} old "
-            f"({synced})",
+            f"{name}: the last sync failed ({state.last_error}); its data is {age} old ({synced})",
         )
     if policy.clock - state.last_success > policy.limit:
         return Verdict(
