@@ -176,12 +176,14 @@ class Session:
         timeout: float = 30.0,
         jobs: int = 4,
         progress: SyncProgress | None = None,
+        warn_failures: bool = False,
     ) -> tuple[SyncOutcome, ...]:
         """Fetch the sources of the accounts ``subs`` (None: every account with sources),
         or only those of ``calendars`` (``(sub, calendar_id)`` pairs), ``jobs`` at a time,
         each within ``timeout`` seconds; sorted by sub and calendar id. A source that fails
-        is an outcome with status ``failed``, not an exception; its previous file stays.
-        Raises ``UsageError`` for an unknown account or a bad ``timeout``/``jobs``."""
+        is an outcome with status ``failed``, not an exception; its previous file stays
+        (with ``warn_failures``, each failure is also a warning). Raises ``UsageError`` for
+        an unknown account or a bad ``timeout``/``jobs``."""
         from .sync.registry import accounts_with_sources
         from .sync.runner import sync_sources
 
@@ -214,6 +216,11 @@ class Session:
         for outcome in outcomes:
             for note in outcome.notes:
                 self._calendar_warning(note)
+            if warn_failures and outcome.status == "failed":
+                self._calendar_warning(
+                    f"{outcome.sub}/{outcome.calendar_id}: sync failed ({outcome.error}); "
+                    "answering from its last good data"
+                )
         return tuple(outcomes)
 
     def sync_request(
@@ -229,14 +236,9 @@ class Session:
         from .engine.queries import used_calendars
 
         used = used_calendars(request, self._store())
-        outcomes = self.sync(calendars=used, timeout=timeout, jobs=jobs, progress=progress)
-        for outcome in outcomes:
-            if outcome.status == "failed":
-                self._calendar_warning(
-                    f"{outcome.sub}/{outcome.calendar_id}: sync failed ({outcome.error}); "
-                    "answering from its last good data"
-                )
-        return outcomes
+        return self.sync(
+            calendars=used, timeout=timeout, jobs=jobs, progress=progress, warn_failures=True
+        )
 
     # --- warnings ----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -135,6 +136,8 @@ class _Attempt:
             else:
                 status, etag, last_modified = self._feed(previous)
                 detail, notes = None, ()
+            succeeded = SyncState(source.fingerprint, etag, last_modified, attempt, attempt)
+            write_state(self.account, source.calendar_id, succeeded)
         except (FetchError, OSError) as error:
             message = self._shown_error(error)
             failed = SyncState(
@@ -145,7 +148,8 @@ class _Attempt:
                 previous.last_success if previous else None,
                 message,
             )
-            self._record(failed)
+            with suppress(OSError):  # the error is reported all the same
+                write_state(self.account, source.calendar_id, failed)
             return SyncOutcome(
                 source.sub,
                 source.calendar_id,
@@ -154,24 +158,17 @@ class _Attempt:
                 failed.last_success,
                 source.shown,
             )
-        self._record(SyncState(source.fingerprint, etag, last_modified, attempt, attempt))
         return SyncOutcome(
             source.sub, source.calendar_id, status, None, attempt, source.shown, detail, notes
         )
 
     def _shown_error(self, error: Exception) -> str:
         if isinstance(error, OSError):
-            text = f"cannot write the calendar: {error.strerror or type(error).__name__}"
+            text = f"cannot write into the store: {error.strerror or type(error).__name__}"
         else:
             text = str(error)
         password = None if self.credentials is None else self.credentials.password
         return redact_text(text, secrets_of(self.source.url, password))
-
-    def _record(self, state: SyncState) -> None:
-        try:
-            write_state(self.account, self.source.calendar_id, state)
-        except OSError:
-            pass  # the state is advice: the next sync starts without validators
 
     def _feed(self, previous: SyncState | None) -> tuple[Status, str | None, str | None]:
         response = fetch_feed(
