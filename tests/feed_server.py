@@ -17,7 +17,8 @@ queries); the first segment chooses the behaviour:
 - ``/big/MIB/...``: MIB mebibytes of calendar-looking lines without a Content-Length;
   ``/bigdeclared/...``: a Content-Length of 200 MiB (and a few bytes).
 - ``/loop/N``: a redirect to ``/loop/N+1``, for ever. ``/redirect/N/.../NAME``: N redirects,
-  then the file. ``/to-http/.../NAME``: a redirect to the same file on the http port.
+  then the file. ``/to-http/.../NAME``: a redirect to the same file on the http port;
+  ``/to-https/.../NAME``: on the https port.
 
 The same ``/feed/.../NAME`` URL misbehaves on demand when ROOT/NAME.mode exists: its words
 are read as the first segments of the path (``status 500``, ``slow 5``, ``cut``...).
@@ -129,6 +130,8 @@ class Handler(BaseHTTPRequestHandler):
             left = int(parts[1])
             rest = "/".join(parts[2:])
             self._redirect(f"/redirect/{left - 1}/{rest}" if left > 1 else f"/feed/{rest}")
+        elif kind == "to-https":
+            self._redirect(f"https://127.0.0.1:{PORTS['https']}/feed/{'/'.join(parts[1:])}")
         elif kind == "to-http":
             self._redirect(f"http://127.0.0.1:{PORTS['http']}/feed/{'/'.join(parts[1:])}")
         else:

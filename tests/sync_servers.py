@@ -100,8 +100,8 @@ class FeedServer:
         return [json.loads(line) for line in log.read_text().splitlines()]
 
 
-@pytest.fixture(scope="module")
-def feed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedServer]:
+@pytest.fixture(scope="module", name="feed_server")
+def feed_server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FeedServer]:
     folder = tmp_path_factory.mktemp("feeds")
     root = folder / "served"
     root.mkdir()
@@ -131,8 +131,8 @@ class Radicale:
     url: str  # the server's root
 
 
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+@pytest.fixture(scope="module", name="radicale")
+def radicale_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
     pytest.importorskip("radicale")
     pytest.importorskip("caldav")
     folder = tmp_path_factory.mktemp("radicale")

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from cronoslot.cli.app import cli
 
-from .sync_servers import FeedServer, feed_server  # noqa: F401 (a fixture)
+from .sync_servers import FeedServer, feed_server_fixture  # noqa: F401 (a fixture)
 
 NOW = "2027-04-01T00:00:00Z"
 SECRET = "private-0a1b2c3d4e5f60718293a4b5c6d7e8f9"

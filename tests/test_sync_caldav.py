@@ -17,7 +17,7 @@ from click.testing import CliRunner
 import cronoslot
 from cronoslot.cli.app import cli
 
-from .sync_servers import Radicale, radicale  # noqa: F401 (a fixture)
+from .sync_servers import Radicale, radicale_fixture  # noqa: F401 (a fixture)
 
 pytest.importorskip("caldav")
 

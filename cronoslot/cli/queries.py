@@ -52,17 +52,25 @@ def _answer(
         no_cache=no_cache,
         max_age=max_age,
     ) as session:
-        if kind == "availability":
-            parsed: Any = session.parse_availability(body)
+        if not sync_first:
+            result: Any = (
+                session.availability_result(body)
+                if kind == "availability"
+                else session.sequence_result(body)
+            )
         else:
-            parsed = session.parse_sequence(body)
-        if sync_first:
+            parsed: Any = (
+                session.parse_availability(body)
+                if kind == "availability"
+                else session.parse_sequence(body)
+            )
             with sync_progress(ctx) as bar:
                 session.sync_request(parsed, progress=bar)
-        if kind == "availability":
-            result: Any = session.answer_availability(parsed)
-        else:
-            result = session.answer_sequence(parsed)
+            result = (
+                session.answer_availability(parsed)
+                if kind == "availability"
+                else session.answer_sequence(parsed)
+            )
     if output_format == "table":
         from . import render
 
