@@ -387,3 +387,35 @@ def test_sync_of_an_unknown_account_is_a_usage_error(feed_server: FeedServer, st
     assert run(feed_server, "sync", "--calendars", str(store / "missing")).exit_code == 2
     empty = run(feed_server, "sync", "--calendars", str(store))
     assert empty.exit_code == 0 and json.loads(empty.stdout) == {"sources": []}
+
+
+def test_sync_draws_its_bar_only_on_a_terminal(feed_server: FeedServer, store: Path) -> None:
+    import io
+
+    from cronoslot.cli.environment import Environment
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    name = "progress"
+    serve(feed_server, name, CALENDAR)
+    misbehave(feed_server, name, "slow 3")  # a sync that takes more than a second
+    run(
+        feed_server,
+        "source",
+        "add",
+        SUB,
+        "work",
+        feed_server.http(feed_path(name)),
+        "--calendars",
+        str(store),
+    )
+    messages, output = Terminal(), io.StringIO()
+    env = Environment(stdout=output, stderr=messages)
+    args = ["sync", "--calendars", str(store), "--timeout", "1.5"]
+    result = CliRunner().invoke(cli, args, obj=env, env={"HOME": str(feed_server.root.parent)})
+    assert result.exit_code == 4
+    assert "syncing calendars" in messages.getvalue()
+    plain = run(feed_server, *args)
+    assert "syncing" not in plain.output

@@ -116,10 +116,12 @@ def judge(evidence: Evidence, policy: Policy) -> Verdict:
         state = None  # the state of another URL
     if state is None or state.last_success is None or evidence.modified is None:
         failure = f" (last error: {state.last_error})" if state and state.last_error else ""
+        what = "has not synced yet"
+        if state is not None and state.last_success is not None:
+            what = f"has no file (last synced {format_time(state.last_success)})"
         return Verdict(
             SyncStatus.PENDING,
-            f"{name}: its source {evidence.source} has not synced yet{failure}; "
-            "the member looks free there",
+            f"{name}: its source {evidence.source} {what}{failure}; the member looks free there",
         )
     age = format_duration(policy.clock - state.last_success)
     synced = f"last synced {format_time(state.last_success)}"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,13 +40,14 @@ from .state import SyncState, read_state, write_state
 
 Status = Literal["updated", "unchanged", "failed"]
 SyncProgress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` after each source."""
+"""Called as ``progress(done, total)`` after each source, and now and then while waiting."""
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_JOBS = 4
 # How much longer than its own timeout a sync waits for another process's sync of the same
 # calendar to finish.
 _LOCK_GRACE = 10.0
+_PROGRESS_TICK = 0.25
 
 
 @dataclass(frozen=True)
@@ -252,9 +253,14 @@ def sync_sources(
             ): index
             for index, source in enumerate(sources)
         }
-        for future in as_completed(futures):
-            outcomes[futures[future]] = future.result()
-            done += 1
+        pending = set(futures)
+        while pending:
+            # Woken now and then even when nothing finished, so that a progress bar can
+            # appear while one slow source holds the rest up.
+            finished, pending = wait(pending, timeout=_PROGRESS_TICK, return_when=FIRST_COMPLETED)
+            for future in finished:
+                outcomes[futures[future]] = future.result()
+            done += len(finished)
             if progress is not None:
                 progress(done, total)
     return [outcome for outcome in outcomes if outcome is not None]

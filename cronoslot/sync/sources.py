@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ class Source:
 
     sub: str
     calendar_id: str
-    url: str
+    url: str = field(repr=False)  # a credential: never in a repr, a log or a traceback
     kind: SourceKind = SourceKind.ICS
     username: str | None = None
     password_env: str | None = None
