@@ -85,3 +85,35 @@ assert loaded == [], loaded
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_ages_are_on_the_real_clock_not_on_now(tmp_path: Path) -> None:
+    import time
+
+    from cronoslot import timeutil
+    from cronoslot.sync.sources import Source
+    from cronoslot.sync.state import SyncState, write_state
+
+    store = store_with_source(tmp_path)
+    (store / "acc_a" / "work.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    real = int(time.time())
+    source = Source("acc_a", "work", "https://example.org/w.ics")
+    write_state(store / "acc_a", "work", SyncState(source.fingerprint, last_success=real - 3600))
+    day = 86400
+    now = real - real % day + 30 * day  # a request's now a month from today
+    request = {
+        **REQUEST,
+        "query_periods": [
+            {"start": timeutil.format_time(now + day), "end": timeutil.format_time(now + 2 * day)}
+        ],
+    }
+    warnings: list[str] = []
+    with cronoslot.open(
+        store, now=timeutil.format_time(now), cache=False, warn=warnings.append
+    ) as cal:
+        answer = cal.availability(request)
+    assert answer["member_statuses"] == [{"sub": "acc_a", "sync_status": "active"}], warnings
+    with cronoslot.open(store, now=timeutil.format_time(now), cache=False, max_age="30m") as cal:
+        answer = cal.availability(request)
+    assert answer["member_statuses"][0]["sync_status"] == "disconnected"
+    assert any("1h old" in warning for warning in cal.warnings)
