@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     INVALID_REQUEST = 1
     USAGE = 2
     CALENDAR_DATA = 3
+    SYNC_FAILED = 4
     INTERNAL = 70
     INTERRUPTED = 130
 
@@ -35,6 +36,7 @@ _EXIT_MEANINGS = {
     ExitCode.INVALID_REQUEST: "invalid request: the error body is the last line of stderr",
     ExitCode.USAGE: "wrong command-line usage (an unknown option, a missing store, a bad --now)",
     ExitCode.CALENDAR_DATA: "calendar data that cannot be used, or a warning under --strict",
+    ExitCode.SYNC_FAILED: "at least one source failed to sync (the others still count)",
     ExitCode.INTERNAL: "internal failure, a bug of cronoslot's: please report it (EX_SOFTWARE)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
@@ -89,3 +91,9 @@ class UsageError(CronoslotError):
     """Wrong use of the command line or the library (a missing store, an unreadable request)."""
 
     exit_code = ExitCode.USAGE
+
+
+class SyncFailed(CronoslotError):
+    """``cronoslot sync``: at least one source failed (the answer lists which, and why)."""
+
+    exit_code = ExitCode.SYNC_FAILED

@@ -17,8 +17,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .cache import Cache
     from .engine.loading import Progress
     from .store import Store
+    from .sync.runner import SyncOutcome, SyncProgress
 
 Body = bytes | str | Mapping[str, Any]
 """A request body: JSON as bytes or text, or the already decoded object."""
@@ -61,6 +62,10 @@ class Session:
       ``Session.warnings``.
     - ``workers``: processes for parsing many cold files (None: as many as pay, at most
       two); ``progress``: called as ``progress(done, total)`` while files load.
+    - ``max_age``: how old synced data may be before its member is ``disconnected`` (seconds,
+      a ``timedelta`` or a string like ``90m``, ``24h``, ``7d``); None means 24h for calendars
+      with a source. Given explicitly, it applies to plain files too (by modification
+      time). Ages are measured on the real clock, never on ``now``.
 
     Raises ``UsageError`` when ``calendars`` is not a directory or ``now`` is not a Time.
     """
@@ -75,8 +80,10 @@ class Session:
         warn: Warn | None = None,
         workers: int | None = None,
         progress: Progress | None = None,
+        max_age: int | str | timedelta | None = None,
     ) -> None:
         self.root = Path(calendars)
+        self.max_age = _max_age(max_age)
         self._store()  # a missing store is a usage error now, not at the first query
         self.now = None if now is None else _instant(now, "now")
         self.strict = strict
@@ -159,6 +166,80 @@ class Session:
             raise UsageError(f"no account '{sub}' in the store {self.root}")
         return queries.busy(store, sub, first, last, self._calendar_warning, self._load())
 
+    # --- syncing sources (cronoslot.sync) --------------------------------------------------
+
+    def sync(
+        self,
+        subs: Iterable[str] | None = None,
+        *,
+        calendars: Iterable[tuple[str, str]] | None = None,
+        timeout: float = 30.0,
+        jobs: int = 4,
+        progress: SyncProgress | None = None,
+        warn_failures: bool = False,
+    ) -> tuple[SyncOutcome, ...]:
+        """Fetch the sources of the accounts ``subs`` (None: every account with sources),
+        or only those of ``calendars`` (``(sub, calendar_id)`` pairs), ``jobs`` at a time,
+        each within ``timeout`` seconds; sorted by sub and calendar id. A source that fails
+        is an outcome with status ``failed``, not an exception; its previous file stays
+        (with ``warn_failures``, each failure is also a warning). Raises ``UsageError`` for
+        an unknown account or a bad ``timeout``/``jobs``."""
+        from .sync.registry import accounts_with_sources
+        from .sync.runner import sync_sources
+
+        if not timeout > 0 or jobs < 1:
+            raise UsageError("the timeout must be positive and jobs at least 1")
+        store = self._store()
+        wanted = None if calendars is None else set(calendars)
+        if subs is None:
+            names = (
+                accounts_with_sources(store)
+                if wanted is None
+                else sorted({sub for sub, _ in wanted})
+            )
+        else:
+            names = list(dict.fromkeys(subs))
+        accounts = {}
+        for sub in names:
+            folder = store.account_dir(sub) if valid_name(sub) else None
+            if folder is None:
+                raise UsageError(f"no account '{sub}' in the store {self.root}")
+            accounts[sub] = folder
+        sources = [
+            source
+            for sub in accounts
+            for source in store.sources(sub)
+            if wanted is None or (sub, source.calendar_id) in wanted
+        ]
+        sources.sort(key=lambda source: (source.sub, source.calendar_id))
+        outcomes = sync_sources(accounts, sources, timeout=timeout, jobs=jobs, progress=progress)
+        for outcome in outcomes:
+            for note in outcome.notes:
+                self._calendar_warning(note)
+            if warn_failures and outcome.status == "failed":
+                self._calendar_warning(
+                    f"{outcome.sub}/{outcome.calendar_id}: sync failed ({outcome.error}); "
+                    "answering from its last good data"
+                )
+        return tuple(outcomes)
+
+    def sync_request(
+        self,
+        request: AvailabilityRequest | SequenceRequest,
+        *,
+        timeout: float = 30.0,
+        jobs: int = 4,
+        progress: SyncProgress | None = None,
+    ) -> tuple[SyncOutcome, ...]:
+        """Sync the sources of the calendars a validated request uses (``--sync``). A
+        failure is a warning: the calendar's last good file answers."""
+        from .engine.queries import used_calendars
+
+        used = used_calendars(request, self._store())
+        return self.sync(
+            calendars=used, timeout=timeout, jobs=jobs, progress=progress, warn_failures=True
+        )
+
     # --- warnings ----------------------------------------------------------------------
 
     @property
@@ -200,9 +281,15 @@ class Session:
         return Store(self.root)
 
     def _load(self) -> Any:
+        from .engine.freshness import Policy
         from .engine.queries import LoadOptions
 
-        return LoadOptions(cache=self._cache, workers=self._workers, progress=self._progress)
+        return LoadOptions(
+            cache=self._cache,
+            workers=self._workers,
+            progress=self._progress,
+            freshness=Policy(max_age=self.max_age),  # the real clock, read now
+        )
 
     # --- closing -----------------------------------------------------------------------
 
@@ -234,6 +321,27 @@ def _instant(moment: Moment, what: str) -> int:
         except timeutil.TimeFormatError:
             raise UsageError(f"{what} {moment!r} is not a Time like 2027-04-22T09:00:00Z") from None
     raise UsageError(f"{what} must be a Time string or an aware datetime")
+
+
+def _max_age(value: int | str | timedelta | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, str):
+        from .engine.freshness import parse_duration
+
+        try:
+            seconds = parse_duration(value)
+        except ValueError as error:
+            raise UsageError(f"max_age: {error}") from None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    else:
+        raise UsageError("max_age must be seconds, a timedelta or a string like 24h")
+    if seconds <= 0:
+        raise UsageError("max_age must be positive")
+    return int(seconds)
 
 
 def _json_bytes(body: Body) -> bytes | str:

@@ -111,6 +111,38 @@ def cache_options(command: F) -> F:
     return _apply(command, cache_dir_option, no_cache)
 
 
+def _max_age_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    from ..engine.freshness import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+    if seconds <= 0:
+        raise click.BadParameter("must be more than zero", ctx=ctx, param=param)
+    return seconds
+
+
+def freshness_options(command: F) -> F:
+    """--sync and --max-age, shared by the commands that answer from calendars."""
+    sync = click.option(
+        "--sync",
+        "sync_first",
+        is_flag=True,
+        help="First sync the sources of the calendars used (a failure is a warning).",
+    )
+    max_age = click.option(
+        "--max-age",
+        callback=_max_age_callback,
+        metavar="DURATION",
+        help="Data older than this (90m, 24h, 7d) is disconnected; plain files too, by "
+        "modification time. [default: 24h, for calendars with a source]",
+    )
+    return _apply(command, sync, max_age)
+
+
 def query_options(command: F) -> F:
     """The arguments and options shared by ``availability`` and ``sequence``."""
     return _apply(
@@ -124,6 +156,7 @@ def query_options(command: F) -> F:
             "--strict", is_flag=True, help="Treat every warning as an error (exit 1 or 3)."
         ),
         cache_options,
+        freshness_options,
     )
 
 
@@ -168,6 +201,7 @@ def open_session(
     strict: bool = False,
     cache_dir: str | None = None,
     no_cache: bool = False,
+    max_age: int | None = None,
 ) -> Iterator[Session]:
     """A session over the store that prints warnings to stderr and, on a terminal, shows
     a progress bar while many calendars load."""
@@ -186,11 +220,28 @@ def open_session(
             strict=strict,
             warn=warning_printer(ctx),
             progress=bar,
+            max_age=max_age,
         ) as session:
             yield session
     finally:
         if bar is not None:
             bar.close()
+
+
+@contextmanager
+def sync_progress(ctx: click.Context) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback for syncing: a bar on a terminal once it takes over a second."""
+    stream = environment(ctx).messages
+    if not stream.isatty():
+        yield None
+        return
+    from .progress import LoadingProgress
+
+    bar = LoadingProgress(stream, label="syncing calendars")
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def emit_json(ctx: click.Context, body: dict[str, Any]) -> None:
@@ -203,11 +254,13 @@ __all__ = [
     "emit_json",
     "environment",
     "format_option",
+    "freshness_options",
     "now_option",
     "open_session",
     "query_options",
     "read_request",
     "store_option",
+    "sync_progress",
     "time_option",
     "tz_option",
     "warning_printer",

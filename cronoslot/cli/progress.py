@@ -11,8 +11,11 @@ from typing import IO, Any
 class LoadingProgress:
     """A ``loading.Progress`` callback that draws a transient rich bar when it is worth it."""
 
-    def __init__(self, stream: IO[str] | None = None, delay: float = 1.0) -> None:
+    def __init__(
+        self, stream: IO[str] | None = None, delay: float = 1.0, label: str = "loading calendars"
+    ) -> None:
         self.stream = stream if stream is not None else sys.stderr
+        self.label = label
         self.delay = delay
         self.started = time.monotonic()
         self._bar: Any = None
@@ -28,7 +31,7 @@ class LoadingProgress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self._bar = Progress(
-                TextColumn("loading calendars"),
+                TextColumn(self.label),
                 BarColumn(),
                 MofNCompleteColumn(),
                 console=Console(file=self.stream),

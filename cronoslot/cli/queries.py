@@ -15,10 +15,12 @@ from .options import (
     emit_json,
     environment,
     format_option,
+    freshness_options,
     open_session,
     query_options,
     read_request,
     store_option,
+    sync_progress,
     time_option,
     tz_option,
 )
@@ -35,16 +37,40 @@ def _answer(
     strict: bool,
     cache_dir: str | None,
     no_cache: bool,
+    sync_first: bool,
+    max_age: int | None,
 ) -> None:
-    """Read REQUEST, answer it, print the answer."""
+    """Read REQUEST, answer it (after syncing its calendars' sources with --sync), print
+    the answer."""
     body = read_request(ctx, request)
     with open_session(
-        ctx, calendars, now=now, strict=strict, cache_dir=cache_dir, no_cache=no_cache
+        ctx,
+        calendars,
+        now=now,
+        strict=strict,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        max_age=max_age,
     ) as session:
-        if kind == "availability":
-            result: Any = session.availability_result(body)
+        if not sync_first:
+            result: Any = (
+                session.availability_result(body)
+                if kind == "availability"
+                else session.sequence_result(body)
+            )
         else:
-            result = session.sequence_result(body)
+            parsed: Any = (
+                session.parse_availability(body)
+                if kind == "availability"
+                else session.parse_sequence(body)
+            )
+            with sync_progress(ctx) as bar:
+                session.sync_request(parsed, progress=bar)
+            result = (
+                session.answer_availability(parsed)
+                if kind == "availability"
+                else session.answer_sequence(parsed)
+            )
     if output_format == "table":
         from . import render
 
@@ -73,6 +99,7 @@ def availability(ctx: click.Context, /, **options: Any) -> None:
       cronoslot availability request.json | jq '.available_slots[0]'
       cronoslot availability request.json | jq -r '.available_periods[] | "\\(.start) \\(.end)"'
       echo '{...}' | cronoslot availability - --format table --tz America/New_York
+      cronoslot availability request.json --sync --max-age 6h
     """
     _answer(ctx, "availability", **options)
 
@@ -104,6 +131,7 @@ def sequence(ctx: click.Context, /, **options: Any) -> None:
 @tz_option
 @click.option("--show-private", is_flag=True, help="Show summaries of private events.")
 @cache_options
+@freshness_options
 @click.pass_context
 def busy(
     ctx: click.Context,
@@ -116,6 +144,8 @@ def busy(
     show_private: bool,
     cache_dir: str | None,
     no_cache: bool,
+    sync_first: bool,
+    max_age: int | None,
 ) -> None:
     """Show the busy intervals of account SUB between --from and --to, as the
     loader sees them (before any request option applies): to see why a slot
@@ -129,7 +159,12 @@ def busy(
     """
     if parse_time(end) <= parse_time(start):
         raise UsageError("--to must be after --from")
-    with open_session(ctx, calendars, cache_dir=cache_dir, no_cache=no_cache) as session:
+    with open_session(
+        ctx, calendars, cache_dir=cache_dir, no_cache=no_cache, max_age=max_age
+    ) as session:
+        if sync_first:
+            with sync_progress(ctx) as bar:
+                session.sync([sub], progress=bar, warn_failures=True)
         if output_format == "table":
             from .render import busy_table
 

@@ -2,7 +2,9 @@
 many calendar files once, through the cache and over several processes (``loading``,
 ``files``), and the queries that join store, loading and solvers (``queries``).
 
-The only layer that touches both the store and the solvers; it reads no clock.
+How fresh each calendar's data is, and so each member's ``sync_status``, is decided in one
+place (``freshness``), on the real clock, never on a request's ``now``. The only layer that
+touches both the store and the solvers; the solvers get no clock from it.
 """
 
 from .queries import (
@@ -12,6 +14,7 @@ from .queries import (
     busy,
     sequence,
     sequence_inputs,
+    used_calendars,
 )
 
 __all__ = [
@@ -21,4 +24,5 @@ __all__ = [
     "busy",
     "sequence",
     "sequence_inputs",
+    "used_calendars",
 ]

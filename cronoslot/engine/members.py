@@ -3,13 +3,16 @@
 SPEC 2 decides a member's calendars (``calendar_ids``, else its chosen rules' calendars,
 else every calendar) and SPEC 5 its rules; ``MemberData`` decides both once per member
 appearance, loads every calendar the query needs once (``loading``), and gives each
-appearance its ``MemberInput``: busy time, managed availability and sync status.
+appearance its ``MemberInput``: busy time, managed availability and sync status. The sync
+status of each calendar loaded, and its warning, come from ``freshness`` (the one place
+that decides them); a member's is the worst of the calendars it uses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Warn
@@ -25,6 +28,7 @@ from ..models import (
 )
 from ..solve.managed import managed_intervals
 from ..store.reader import Store
+from . import freshness
 from .loading import FileJob, Progress, load_files
 
 if TYPE_CHECKING:
@@ -47,7 +51,11 @@ class MemberData:
     excluded_ids: frozenset[str] | None = frozenset()
     loaded: dict[tuple[str, str], tuple[BusyInterval, ...]] = field(default_factory=dict)
     spans: dict[tuple[str, str], dict[Transparency, list[Interval]]] = field(default_factory=dict)
-    disconnected: set[str] = field(default_factory=set)
+    # How old data may be, and the real clock ages are measured on.
+    policy: freshness.Policy = field(default_factory=freshness.Policy)
+    served_copy: set[tuple[str, str]] = field(default_factory=set)
+    verdicts: dict[tuple[str, str], freshness.Verdict] = field(default_factory=dict)
+    empty_accounts: set[str] = field(default_factory=set)
     chosen: dict[Member, list[str]] = field(default_factory=dict)
 
     def _rules(self, member: Member) -> tuple[AvailabilityRule, ...]:
@@ -82,6 +90,10 @@ class MemberData:
                 )
         return [cid for cid in named if cid in all_calendars]
 
+    def calendars_of(self, member: Member) -> list[str]:
+        """The calendars a member appearance uses (SPEC 2)."""
+        return self._calendar_ids(member, self._rules(member))
+
     def load(self, members: Iterable[Member]) -> None:
         """Load, once, every calendar the given member appearances use."""
         needed: dict[tuple[str, str], None] = {}
@@ -91,6 +103,9 @@ class MemberData:
             # Read even when no calendar needs it: a malformed account.json of an account
             # the query uses is an error (SPEC 1) wherever it is.
             self.store.settings(member.sub)
+            if not self.store.calendar_ids(member.sub) and member.sub not in self.empty_accounts:
+                self.empty_accounts.add(member.sub)
+                self._warn_verdict(freshness.account_verdict(member.sub))
             needs_events = bool(member.availability_constraints or member.only_managed_events)
             for calendar_id in self._calendar_ids(member, self._rules(member)):
                 owner = (member.sub, calendar_id)
@@ -123,7 +138,34 @@ class MemberData:
                 for transparency, spans in result.spans.items():
                     merged.setdefault(transparency, []).extend(spans)
             if result.disconnected:
-                self.disconnected.add(owner[0])
+                self.served_copy.add(owner)
+        for owner in needed:
+            self._judge(*owner)
+
+    def _judge(self, sub: str, calendar_id: str) -> None:
+        """Decide (once) the calendar's sync status, and give its warning."""
+        source = self.store.source(sub, calendar_id)
+        modified = [
+            mtime
+            for path in self.store.calendar_files(sub, calendar_id)
+            if (mtime := _modified(path)) is not None
+        ]
+        evidence = freshness.Evidence(
+            sub,
+            calendar_id,
+            source=None if source is None else source.shown,
+            source_fingerprint=None if source is None else source.fingerprint,
+            state=None if source is None else self.store.sync_state(sub, calendar_id),
+            modified=max(modified, default=None),
+            served_last_good_copy=(sub, calendar_id) in self.served_copy,
+        )
+        verdict = freshness.judge(evidence, self.policy)
+        self.verdicts[(sub, calendar_id)] = verdict
+        self._warn_verdict(verdict)
+
+    def _warn_verdict(self, verdict: freshness.Verdict) -> None:
+        if verdict.warning is not None:
+            self.warn(verdict.warning)
 
     def member_input(self, member: Member) -> MemberInput:
         sub = member.sub
@@ -139,10 +181,11 @@ class MemberData:
         if member.managed_availability:
             periods = self.store.available_periods(sub)
             managed = tuple(managed_intervals(rules, periods, self.window))
-        if sub in self.disconnected:
-            status = SyncStatus.DISCONNECTED
-        elif self.store.calendar_ids(sub):
-            status = SyncStatus.ACTIVE
+        if self.store.calendar_ids(sub):
+            status = freshness.worst(
+                self.verdicts[(sub, calendar_id)].status
+                for calendar_id in self._calendar_ids(member, rules)
+            )
         else:
             status = SyncStatus.PENDING
         return MemberInput(
@@ -154,3 +197,10 @@ class MemberData:
 
     def group_inputs(self, groups: Sequence[Group]) -> list[list[MemberInput]]:
         return [[self.member_input(member) for member in group.members] for group in groups]
+
+
+def _modified(path: Path) -> int | None:
+    try:
+        return int(path.stat().st_mtime)
+    except OSError:
+        return None

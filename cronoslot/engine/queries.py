@@ -28,6 +28,7 @@ from ..models import (
 from ..solve.availability import solve_availability
 from ..store.reader import Store
 from ..timeutil import DAY
+from .freshness import Policy
 from .loading import Progress
 from .members import MemberData
 
@@ -43,11 +44,13 @@ _DAY_CONSTRAINT_MARGIN = 2 * DAY
 @dataclass(frozen=True)
 class LoadOptions:
     """How calendars are loaded: through a cache or not, over how many processes, with
-    what progress report. The defaults load in this process, without a cache."""
+    what progress report, and how old their data may be (``freshness``; None: the default
+    policy on the real clock). The defaults load in this process, without a cache."""
 
     cache: Cache | None = None
     workers: int | None = 1
     progress: Progress | None = None
+    freshness: Policy | None = None
 
 
 def _widest_buffer(groups: Iterable[Group], *defaults: int) -> int:
@@ -101,9 +104,33 @@ def _member_data(
         options.workers,
         options.progress,
         excluded.event_uids | excluded.event_ids,
+        policy=options.freshness or Policy(),
     )
     data.load(members)
     return data
+
+
+def _members_of(request: AvailabilityRequest | SequenceRequest) -> list[Member]:
+    if isinstance(request, AvailabilityRequest):
+        return [member for group in request.participants for member in group.members]
+    return [
+        member for step in request.steps for group in step.participants for member in group.members
+    ]
+
+
+def used_calendars(
+    request: AvailabilityRequest | SequenceRequest, store: Store
+) -> list[tuple[str, str]]:
+    """``(sub, calendar_id)`` of every calendar the request's members use, in request order
+    (what ``--sync`` refreshes before answering). Gives no warnings: answering does."""
+    data = MemberData(store, (0, 0), lambda message: None)
+    return list(
+        dict.fromkeys(
+            (member.sub, calendar_id)
+            for member in _members_of(request)
+            for calendar_id in data.calendars_of(member)
+        )
+    )
 
 
 def availability_inputs(
@@ -111,7 +138,7 @@ def availability_inputs(
 ) -> list[list[MemberInput]]:
     """The solver's inputs for a validated availability request: ``[group][member]``."""
     margin = _margin(request.participants, request.buffer.before, request.buffer.after)
-    members = (member for group in request.participants for member in group.members)
+    members = _members_of(request)
     data = _member_data(
         store, warn, options, request.query_union, margin, request.excluded_events, members
     )
@@ -137,9 +164,7 @@ def sequence_inputs(
         ),
         default=0,
     )
-    members = (
-        member for step in request.steps for group in step.participants for member in group.members
-    )
+    members = _members_of(request)
     data = _member_data(
         store, warn, options, request.query_union, margin, request.excluded_events, members
     )
@@ -167,7 +192,14 @@ def busy(
     """Every busy interval of the account overlapping ``[start, end)``, as the loader sees
     it, before any request option applies; sorted by start, end, calendar_id."""
     data = MemberData(
-        store, (start, end), warn, options.cache, options.workers, options.progress, None
+        store,
+        (start, end),
+        warn,
+        options.cache,
+        options.workers,
+        options.progress,
+        None,
+        policy=options.freshness or Policy(),
     )
     data.load([Member(sub)])
     intervals = [

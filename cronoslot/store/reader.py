@@ -13,6 +13,8 @@ Choices where SPEC is silent:
   periods are the defaults: callers report ``unknown_account`` before asking.
 - The JSON files are parsed by ``account_files`` (pure functions, also for sync and a
   server).
+- A calendar with a source in ``sources.json`` (``cronoslot.sync``) is a calendar of the
+  account even before its first sync has written its file (it then has no files).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import Any
 from ..errors import CalendarDataError, UsageError
 from ..models import AccountSettings, AvailabilityRule, ManagedPeriod
 from ..names import valid_name
+from ..sync.sources import SOURCES_FILE, Source, parse_sources
+from ..sync.state import SyncState, read_state
 from .account_files import (
     PERIODS_FILE,
     RULES_FILE,
@@ -54,6 +58,7 @@ class Store:
         self._settings: dict[str, AccountSettings] = {}
         self._rules: dict[str, tuple[AvailabilityRule, ...]] = {}
         self._periods: dict[str, tuple[ManagedPeriod, ...]] = {}
+        self._sources: dict[str, tuple[Source, ...]] = {}
 
     # --- paths --------------------------------------------------------------------------
 
@@ -107,6 +112,8 @@ class Store:
                 if not self._inside(entry) or not entry.is_file():
                     continue
                 found.setdefault(entry.stem, []).append(entry)
+            for source in self.sources(sub):
+                found.setdefault(source.calendar_id, [])
         calendars = {
             calendar_id: tuple(
                 sorted(paths, key=lambda p: (_CALENDAR_SUFFIXES.index(p.suffix.lower()), p.name))
@@ -116,8 +123,12 @@ class Store:
         self._calendars[sub] = calendars
         return calendars
 
+    def account_dir(self, sub: str) -> Path | None:
+        """The account's folder, or None when it has none. Refuses invalid names."""
+        return self._account_dir(sub)
+
     def calendar_ids(self, sub: str) -> tuple[str, ...]:
-        """Every calendar of the account, sorted."""
+        """Every calendar of the account (its files and its sources), sorted."""
         return tuple(self._calendar_map(sub))
 
     def has_calendar(self, sub: str, calendar_id: str) -> bool:
@@ -130,6 +141,26 @@ class Store:
         if not valid_name(calendar_id):
             raise ValueError(f"not a valid calendar id: {calendar_id!r}")
         return self._calendar_map(sub).get(calendar_id, ())
+
+    # --- sources.json and sync state (cronoslot.sync) -------------------------------------
+
+    def sources(self, sub: str) -> tuple[Source, ...]:
+        """The account's sources, by calendar id; a malformed ``sources.json`` is a
+        ``CalendarDataError`` naming it (and never quoting a URL)."""
+        if sub not in self._sources:
+            path = self._account_file(sub, SOURCES_FILE)
+            self._sources[sub] = () if path is None else parse_sources(read_json(path), path, sub)
+        return self._sources[sub]
+
+    def source(self, sub: str, calendar_id: str) -> Source | None:
+        return next((s for s in self.sources(sub) if s.calendar_id == calendar_id), None)
+
+    def sync_state(self, sub: str, calendar_id: str) -> SyncState | None:
+        """The calendar's sync state (``SUB/.sync/CALENDAR_ID.json``), or None."""
+        folder = self._account_dir(sub)
+        if folder is None or not valid_name(calendar_id):
+            return None
+        return read_state(folder, calendar_id)
 
     # --- account.json -------------------------------------------------------------------
 
