@@ -156,6 +156,13 @@ class Model:
         if request.query_slots is not None:
             starts = sorted({(s - T0) // CELL for s in request.query_slots})
             found = [(i, i + n) for i in starts if self.participants(i, i + n) is not None]
+            if request.response_format != "overlapping_slots":
+                # slots (and periods, which the parser refuses): no overlaps, as on a grid
+                kept: list[tuple[int, int]] = []
+                for i, j in found:
+                    if not kept or i >= kept[-1][1]:
+                        kept.append((i, j))
+                found = kept
         elif request.response_format == "overlapping_slots":
             step = request.start_interval or 15 * MINUTE
             found = [(i, i + n) for i in self.grid(step) if self.participants(i, i + n) is not None]

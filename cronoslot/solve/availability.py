@@ -137,7 +137,8 @@ def solve_availability(
     limit = request.max_results
     spans: list[Interval]
     if request.query_slots is not None:
-        spans = search.query_slots(request.query_slots, limit)
+        overlapping = result_format == "overlapping_slots"
+        spans = search.query_slots(request.query_slots, overlapping, limit)
     elif result_format == "periods":
         spans = search.periods(request.start_interval, limit)
     else:
@@ -197,11 +198,15 @@ class _Search:
         furthest = self.reach(start)
         return furthest is not None and furthest >= start + self.duration
 
-    def query_slots(self, starts: Iterable[int], limit: int) -> list[Interval]:
+    def query_slots(self, starts: Iterable[int], overlapping: bool, limit: int) -> list[Interval]:
+        """The given starts (ascending) that satisfy; without ``overlapping`` (``slots``) a
+        slot starts no earlier than the end of the last one taken, as on a grid."""
         found: list[Interval] = []
         for start in starts:
             if len(found) >= limit:
                 break
+            if found and not overlapping and start < found[-1][1]:
+                continue
             if self.satisfies(start):
                 found.append((start, start + self.duration))
         return found
