@@ -179,6 +179,12 @@ class Session:
             request, self._store(), self._calendar_warning, self._load()
         )
 
+    def sequence_inputs(self, request: SequenceRequest) -> list[list[list[MemberInput]]]:
+        """The same for a validated sequence request: ``[step][group][member]``."""
+        from .engine import queries
+
+        return queries.sequence_inputs(request, self._store(), self._calendar_warning, self._load())
+
     # --- the accounts --------------------------------------------------------------------
 
     def accounts(self) -> dict[str, str | None]:
@@ -195,6 +201,10 @@ class Session:
             except CalendarDataError:
                 names[sub] = None
         return names
+
+    def has_account(self, sub: str) -> bool:
+        """Whether the store has an account ``sub`` (a folder of that valid name)."""
+        return self._store().has_account(sub)
 
     def account_settings(self, sub: str) -> AccountSettings:
         """The account's ``account.json`` (defaults for an account without one, or with

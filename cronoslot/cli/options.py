@@ -87,12 +87,32 @@ def format_option(command: F) -> F:
     )(command)
 
 
+def answer_format_option(command: F) -> F:
+    """``--format`` of the commands that answer: JSON, or lines, a table or a grid."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["json", "lines", "table", "grid"]),
+        default="json",
+        show_default=True,
+        help="JSON for pipelines; lines (one per answer), a table or a grid for people.",
+    )(command)
+
+
+def no_api_limits_option(command: F) -> F:
+    return click.option(
+        "--no-api-limits",
+        is_flag=True,
+        help="Lift the API's limits (10 accounts, 35 days, 50 periods...; see README).",
+    )(command)
+
+
 def tz_option(command: F) -> F:
     return click.option(
         "--tz",
         callback=_zone_callback,
         metavar="ZONE",
-        help="Show table times in this IANA zone (JSON stays UTC).",
+        help="Show times of lines, tables and grids in this IANA zone (JSON stays UTC).",
     )(command)
 
 
@@ -118,13 +138,18 @@ def query_options(command: F) -> F:
         click.argument("request", required=False, metavar="[REQUEST|-]"),
         store_option,
         now_option,
-        format_option,
+        answer_format_option,
         tz_option,
-        click.option(
-            "--strict", is_flag=True, help="Treat every warning as an error (exit 1 or 3)."
-        ),
+        strict_option,
+        no_api_limits_option,
         cache_options,
     )
+
+
+def strict_option(command: F) -> F:
+    return click.option(
+        "--strict", is_flag=True, help="Treat every warning as an error (exit 1 or 3)."
+    )(command)
 
 
 def read_request(ctx: click.Context, source: str | None) -> bytes:
@@ -198,16 +223,19 @@ def emit_json(ctx: click.Context, body: dict[str, Any]) -> None:
 
 
 __all__ = [
+    "answer_format_option",
     "cache_dir_option",
     "cache_options",
     "emit_json",
     "environment",
     "format_option",
+    "no_api_limits_option",
     "now_option",
     "open_session",
     "query_options",
     "read_request",
     "store_option",
+    "strict_option",
     "time_option",
     "tz_option",
     "warning_printer",

@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 import click
 
+from ..api.limits import NO_API_LIMITS
 from ..errors import UsageError
 from ..timeutil import parse_time
+from .answers import show_availability, show_sequence
 from .options import (
     cache_options,
     emit_json,
@@ -22,6 +24,7 @@ from .options import (
     time_option,
     tz_option,
 )
+from .problems import readable_problems
 
 
 def _answer(
@@ -33,28 +36,25 @@ def _answer(
     output_format: str,
     tz: str | None,
     strict: bool,
+    no_api_limits: bool,
     cache_dir: str | None,
     no_cache: bool,
 ) -> None:
     """Read REQUEST, answer it, print the answer."""
     body = read_request(ctx, request)
+    limits = NO_API_LIMITS if no_api_limits else None
     with open_session(
         ctx, calendars, now=now, strict=strict, cache_dir=cache_dir, no_cache=no_cache
     ) as session:
         if kind == "availability":
-            result: Any = session.availability_result(body)
+            with readable_problems(ctx, session, body, kind):
+                query = session.parse_availability(body, limits=limits)
+            result = session.answer_availability(query)
+            show_availability(ctx, session, query, result, output_format, tz)
         else:
-            result = session.sequence_result(body)
-    if output_format == "table":
-        from . import render
-
-        table = render.availability_table if kind == "availability" else render.sequence_table
-        table(result, tz, environment(ctx).output)
-        return
-    from ..api import response
-
-    to_json: Any = response.availability_json if kind == "availability" else response.sequence_json
-    emit_json(ctx, to_json(result))
+            with readable_problems(ctx, session, body, kind):
+                loop = session.parse_sequence(body, limits=limits)
+            show_sequence(ctx, session, loop, session.answer_sequence(loop), output_format, tz)
 
 
 @click.command()

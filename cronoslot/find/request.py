@@ -52,6 +52,8 @@ DEFAULT_BETWEEN = (9 * 60, 17 * 60)
 DEFAULT_EVERY = 15 * MINUTE
 """The step between slot starts when none is given."""
 
+NO_BUFFER = Buffer()
+
 
 @dataclass(frozen=True)
 class FindGroup:
@@ -72,7 +74,7 @@ class FindQuery:
     between: tuple[int, int] = DEFAULT_BETWEEN
     weekends: bool = False
     every: int = DEFAULT_EVERY
-    buffer: Buffer = Buffer()
+    buffer: Buffer = NO_BUFFER
     managed: bool = False
     response_format: ResponseFormat = "slots"
     limit: int = DEFAULT_MAX_RESULTS
