@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import groupby
 from typing import IO
 
 from rich.text import Text
@@ -169,17 +170,34 @@ class _Canvas:
     def __init__(self, terminal: bool) -> None:
         self.terminal = terminal
 
-    def cell(self, text: Text, state: str) -> None:
-        glyph, ascii_glyph, style = _GLYPHS[state]
-        text.append(glyph if self.terminal else ascii_glyph, style=style if self.terminal else "")
+    def cells(self, text: Text, states: Iterable[str]) -> None:
+        """Cells of these states, a run of equal ones at a time (one style span each)."""
+        for state, run in groupby(states):
+            glyph, ascii_glyph, style = _GLYPHS[state]
+            count = len(list(run))
+            text.append((glyph if self.terminal else ascii_glyph) * count, style=self._style(style))
 
-    def mark(self, text: Text, glyph: str) -> None:
-        text.append(glyph, style=_MARK_STYLE if self.terminal and glyph != " " else "")
+    def marks(self, text: Text, glyphs: str) -> None:
+        for blank, run in groupby(glyphs, key=lambda glyph: glyph == " "):
+            text.append("".join(run), style="" if blank else self._style(_MARK_STYLE))
+
+    def _style(self, style: str) -> str:
+        return style if self.terminal else ""
 
     def label(self, name: str, width: int) -> str:
         if len(name) > width:
             name = name[: width - 1] + ("…" if self.terminal else ".")
         return name.ljust(width)
+
+
+def _mark_glyph(marks: Sequence[Mark], cell: Interval) -> str:
+    """What the answers row shows in ``cell``: the last mark over it (its first glyph in
+    the cell where it starts), else a blank."""
+    glyph = " "
+    for mark in marks:
+        if mark.start < cell[1] and cell[0] < mark.end:
+            glyph = mark.first if mark.start >= cell[0] else mark.rest
+    return glyph
 
 
 def _cell_seconds(days: Sequence[Interval], room: int) -> int:
@@ -230,17 +248,11 @@ def draw(
         out.print(" " * (label_width + 2) + _axis(cells, zone, step), crop=False)
         for row in rows:
             text = Text(canvas.label(row.label, label_width) + " |")
-            for cell in cells:
-                canvas.cell(text, _state(row, cell, day, past_before))
+            canvas.cells(text, (_state(row, cell, day, past_before) for cell in cells))
             text.append("|")
             out.print(text, crop=False)
         answers = Text(canvas.label("answers", label_width) + " |")
-        for cell_start, cell_end in cells:
-            glyph = " "
-            for mark in marks:
-                if mark.start < cell_end and cell_start < mark.end:
-                    glyph = mark.first if mark.start >= cell_start else mark.rest
-            canvas.mark(answers, glyph)
+        canvas.marks(answers, "".join(_mark_glyph(marks, cell) for cell in cells))
         answers.append("|")
         out.print(answers, crop=False)
         for start, note in notes:
@@ -249,10 +261,9 @@ def draw(
         out.print()
     legend = Text()
     for state, meaning in _LEGEND.items():
-        canvas.cell(legend, state)
+        canvas.cells(legend, [state])
         legend.append(f" {meaning}  ")
-    for glyph in mark_legend[0]:
-        canvas.mark(legend, glyph)
+    canvas.marks(legend, mark_legend[0])
     legend.append(f" {mark_legend[1]}; blank is free; a cell is {_minutes(step)}")
     out.print(legend, soft_wrap=True)
 
