@@ -127,7 +127,9 @@ def test_the_clip_to_now_leaves_the_rest_of_today() -> None:
     late = [*args[:-1], "2027-04-20T16:30:00Z"]
     result, screen = on_terminal("find", *late)
     assert result.exit_code == 0
-    assert screen == "No time left to search on Tue 20 Apr (09:00-17:00 Europe/London) after Tue 20 Apr 17:30.\n"
+    assert screen == (
+        "No time left to search on Tue 20 Apr (09:00-17:00 Europe/London) after Tue 20 Apr 17:30.\n"
+    )
     assert answer(run("find", *late)) == {"available_slots": []}
     request = run("find", *late, "--format", "request")
     assert request.exit_code == 2 and "No request to print" in request.stderr
@@ -299,7 +301,10 @@ def questions(draw: st.DrawFn) -> list[str]:
         args += ["--on", on]
     start = draw(st.integers(0, 20))
     end = draw(st.integers(start + 1, 24))
-    args += ["--between", f"{start:02d}:00-{end:02d}:{draw(st.sampled_from(['00', '30'])) if end < 24 else '00'}"]
+    args += [
+        "--between",
+        f"{start:02d}:00-{end:02d}:{draw(st.sampled_from(['00', '30'])) if end < 24 else '00'}",
+    ]
     args += ["--every", f"{draw(st.sampled_from([5, 10, 15, 20, 30, 45, 60]))}m"]
     if draw(st.booleans()):
         args += ["--weekends"]
@@ -334,9 +339,7 @@ def test_find_equals_availability_on_the_request_it_prints(
         return
     assert printed.exit_code == 0, printed.output
     now = question[question.index("--now") + 1]
-    again = run(
-        "availability", "-", *store, "--now", now, "--no-api-limits", stdin=printed.stdout
-    )
+    again = run("availability", "-", *store, "--now", now, "--no-api-limits", stdin=printed.stdout)
     assert answer(again) == body
     COMPARED.append(sum(len(v) for v in body.values()))
 

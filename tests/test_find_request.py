@@ -137,7 +137,9 @@ def model_starts(found: FindPlan) -> list[int]:
     in a requested day's working hours, from now on."""
     query = found.query
     zone = ZoneInfo(query.zone)
-    days = set(resolve_days(query.on, to_datetime(found.now).astimezone(zone).date(), query.weekends))
+    days = set(
+        resolve_days(query.on, to_datetime(found.now).astimezone(zone).date(), query.weekends)
+    )
     low = min(window.start for window in found.windows) - 3600
     high = max(window.end for window in found.windows) + 3600
 
@@ -220,4 +222,3 @@ def test_a_dst_day_in_the_model_and_the_plan() -> None:
     )
     assert len(effective_starts(found)) == 23 == len(model_starts(found))
     assert found.windows[0].end - found.windows[0].start == 23 * 3600
-

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Literal, get_args
 
 from ..errors import ErrorBody
+from ..find.people import match_account
 from ..models import EXTENDED_TRANSPARENCIES, ResponseFormat
 from .participants import MEMBER_KEYS
 from .request import AVAILABILITY_KEYS, SEQUENCE_KEYS, STEP_KEYS
@@ -101,11 +102,12 @@ def _value_hint(
         suggestion = _close(tokens[-1], _KNOWN_KEYS)
     elif not isinstance(value, str):
         return None
-    elif name == "unknown_account":
-        by_name = [sub for sub, person in accounts.items() if person and person == value]
-        if by_name:
-            return f"did you mean '{by_name[0]}' ({value})?"
-        suggestion = _close(value, list(accounts))
+    elif field == "sub" and name in ("unknown_account", "invalid_value"):
+        try:  # an account given by its person's name?
+            sub = match_account(value, accounts)
+            return f"did you mean '{sub}' ({accounts[sub] or value})?"
+        except ValueError:
+            suggestion = _close(value, list(accounts))
     elif field in _CHOICES:
         suggestion = _close(value, _CHOICES[field])
     elif field == "tzid":
