@@ -1165,3 +1165,23 @@ def test_large_query_answers_every_format() -> None:
         assert 0 < len(result.slots) <= 512
         starts = [(slot.start, slot.end) for slot in result.slots]
         assert starts == sorted(starts)
+
+
+def test_query_slots_with_slots_pick_non_overlapping_starts() -> None:
+    # The local grid of `find` in a +05:30 zone is written as query slots; `slots` then
+    # takes them as it takes a grid: upwards, none before the end of the last one taken.
+    from cronoslot.models import Group, Member, MemberInput
+
+    starts = tuple(T0 + minutes * MINUTE for minutes in (0, 30, 60, 90, 120))
+    common = {
+        "participants": (Group(members=(Member("acc_a"),), required=1),),
+        "required_duration": 60 * MINUTE,
+        "query_slots": starts,
+    }
+    inputs = [[MemberInput(busy=())]]
+    taken = solve_availability(AvailabilityRequest(**common, response_format="slots"), inputs)
+    assert [slot.start for slot in taken.slots] == [starts[0], starts[2], starts[4]]
+    every = solve_availability(
+        AvailabilityRequest(**common, response_format="overlapping_slots"), inputs
+    )
+    assert [slot.start for slot in every.slots] == list(starts)

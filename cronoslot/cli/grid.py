@@ -13,6 +13,7 @@ what a member's managed availability (or available periods) leaves out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,7 +54,7 @@ _MARK_STYLE = "bold cyan"
 _LEGEND = {
     "busy": "busy",
     "tentative": "tentative",
-    "outside": "outside working hours or past",
+    "outside": "outside working hours (or past)",
 }
 
 
@@ -190,6 +191,19 @@ class _Canvas:
         return name.ljust(width)
 
 
+def _wrap_names(line: str, width: int) -> list[str]:
+    """``line`` in pieces of at most ``width`` (where it can), broken only after a name
+    (", ") or a step (" | "), never inside one; later pieces indented."""
+    parts = re.split(r"(?<=,) |(?<= \|) ", line)
+    pieces = [parts[0]]
+    for part in parts[1:]:
+        if len(pieces[-1]) + 1 + len(part) <= width:
+            pieces[-1] += " " + part
+        else:
+            pieces.append("    " + part)
+    return pieces
+
+
 def _mark_glyph(marks: Sequence[Mark], cell: Interval) -> str:
     """What the answers row shows in ``cell``: the last mark over it (its first glyph in
     the cell where it starts), else a blank."""
@@ -257,15 +271,17 @@ def draw(
         out.print(answers, crop=False)
         for start, note in notes:
             if day[0] <= start < day[1]:
-                out.print(f"  {note}", soft_wrap=True)
+                for line in _wrap_names(note, width - 2):
+                    out.print(f"  {line}", soft_wrap=True)
         out.print()
     legend = Text()
     for state, meaning in _LEGEND.items():
         canvas.cells(legend, [state])
         legend.append(f" {meaning}  ")
-    canvas.marks(legend, mark_legend[0])
-    legend.append(f" {mark_legend[1]}; blank is free; a cell is {_minutes(step)}")
-    out.print(legend, soft_wrap=True)
+    out.print(legend.append("(blank) free"), soft_wrap=True)
+    marks_legend = Text()
+    canvas.marks(marks_legend, mark_legend[0])
+    out.print(marks_legend.append(f" {mark_legend[1]}; a cell is {_minutes(step)}"))
 
 
 def _minutes(seconds: int) -> str:

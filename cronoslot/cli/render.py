@@ -55,15 +55,15 @@ def availability_table(
     title = "Available periods" if result.format == "periods" else "Available slots"
     table = Table(title=f"{title} ({zone or 'UTC'})")
     table.add_column("#", justify="right")
-    table.add_column("start")
-    table.add_column("end")
+    table.add_column("day")
+    table.add_column("time")
     table.add_column("length", justify="right")
     table.add_column("participants")
     for number, slot in enumerate(result.slots, 1):
         table.add_row(
             str(number),
-            format_local(slot.start, zone),
-            format_local(slot.end, zone),
+            day_label(local(slot.start, zone)),
+            clock_span(slot.start, slot.end, zone),
             _duration(slot.end - slot.start),
             names_of(slot.participants, names),
         )
