@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator
-from typing import NoReturn, Protocol
+from typing import NoReturn, NotRequired, Protocol, TypedDict
 
 from ..errors import CalendarDataError, ErrorBody, InvalidRequest, Warn
 from ..models import Period
@@ -169,6 +169,17 @@ class StoreView(Protocol):
 def _printable(text: str) -> str:
     """``text`` safe for a one-line warning: control characters escaped."""
     return text if text.isprintable() else json.dumps(text)[1:-1]
+
+
+class Validation(TypedDict):
+    """What a validation run is given: the clock, the store to ask (None: none), whether
+    unknown keys are errors, where warnings go, and the limits (the API's by default)."""
+
+    now: int
+    store: StoreView | None
+    strict: bool
+    warn: Warn
+    limits: NotRequired[Limits]
 
 
 class Checker:

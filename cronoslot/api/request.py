@@ -8,9 +8,8 @@ and goes on, so that a request's problems all come back in one ``InvalidRequest`
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Unpack, get_args
 
-from ..errors import Warn
 from ..models import (
     DEFAULT_MAX_RESULTS,
     DEFAULT_START_INTERVAL,
@@ -28,6 +27,7 @@ from .fields import (
     Checker,
     JsonObject,
     StoreView,
+    Validation,
     as_bool,
     as_bounded_int,
     as_int,
@@ -44,7 +44,7 @@ from .fields import (
     parse_query_slots,
     present,
 )
-from .limits import API_LIMITS, START_INTERVALS, Limits
+from .limits import START_INTERVALS
 from .participants import parse_buffer, parse_participants
 
 __all__ = ["StoreView", "parse_availability", "parse_sequence"]
@@ -205,23 +205,15 @@ def _parse_response_format(check: Checker, value: object, *, slots: bool) -> Res
 # --- the two queries ----------------------------------------------------------------------
 
 
-def parse_availability(
-    body: bytes | str,
-    *,
-    now: int,
-    store: StoreView | None,
-    strict: bool,
-    warn: Warn,
-    limits: Limits = API_LIMITS,
-) -> AvailabilityRequest:
-    """Validate an Availability query body (SPEC 3) within ``limits`` (the API's by
-    default).
+def parse_availability(body: bytes | str, **validation: Unpack[Validation]) -> AvailabilityRequest:
+    """Validate an Availability query body (SPEC 3) at ``now`` against ``store``, within
+    ``limits`` (the API's by default).
 
     Raises ``InvalidRequest`` carrying every problem found; ``CalendarDataError`` when an
     account's availability rules cannot be read and the request is otherwise valid.
     """
     obj = decode_body(body)
-    check = Checker(now=now, store=store, strict=strict, warn=warn, limits=limits)
+    check = Checker(**validation)
     check.check_keys(obj, AVAILABILITY_KEYS, "")
 
     participants = parse_participants(check, obj.get("participants"), "participants")
@@ -301,19 +293,11 @@ def _parse_step(
     )
 
 
-def parse_sequence(
-    body: bytes | str,
-    *,
-    now: int,
-    store: StoreView | None,
-    strict: bool,
-    warn: Warn,
-    limits: Limits = API_LIMITS,
-) -> SequenceRequest:
+def parse_sequence(body: bytes | str, **validation: Unpack[Validation]) -> SequenceRequest:
     """Validate a Sequenced Availability query body (SPEC 3 and 6); steps stay in request
     order. Raises like ``parse_availability``."""
     obj = decode_body(body)
-    check = Checker(now=now, store=store, strict=strict, warn=warn, limits=limits)
+    check = Checker(**validation)
     check.check_keys(obj, SEQUENCE_KEYS, "")
 
     query_periods = _parse_query_periods(check, obj, required=True)

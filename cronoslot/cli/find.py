@@ -46,6 +46,7 @@ from .options import (
 )
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 ZONE_VARIABLE = "CRONOSLOT_TZ"
 FORMATS = ("lines", "table", "grid", "json", "request")
@@ -66,6 +67,40 @@ def _reader(read: Callable[[str], T]) -> Callable[[click.Context, click.Paramete
             raise click.BadParameter(str(error), ctx=ctx, param=param) from None
 
     return callback
+
+
+def _group_option(
+    name: str, metavar: str, read: Callable[[str], Any], help_text: str
+) -> Callable[[F], F]:
+    """A repeatable group option: ``--with`` into ``with_groups``, ``--any`` into
+    ``any_groups``."""
+    dest = f"{name.removeprefix('--')}_groups"
+    callback = _reader(read)
+    return click.option(
+        name, dest, multiple=True, metavar=metavar, callback=callback, help=help_text
+    )
+
+
+def _duration_option(
+    name: str,
+    help_text: str,
+    default: str | None = None,
+    *,
+    dest: str | None = None,
+    required: bool = False,
+) -> Callable[[F], F]:
+    """A duration option (``45m``, ``1h30m``); the buffers may be zero, the rest not."""
+    allow_zero = name in ("--buffer", "--before", "--after")
+    return click.option(
+        name,
+        *([dest] if dest else []),
+        default=default,
+        show_default=default is not None,
+        required=required,
+        metavar="DURATION",
+        callback=_reader(lambda text: parse_duration(text, allow_zero=allow_zero)),
+        help=help_text,
+    )
 
 
 def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -168,30 +203,19 @@ def _warn_beyond_api(ctx: click.Context, session: Session, body: dict[str, Any])
 
 
 @click.command()
-@click.option(
+@_group_option(
     "--with",
-    "with_groups",
-    multiple=True,
-    metavar="WHO[,WHO...]",
-    callback=_reader(parse_names),
-    help="A group in which everyone must be free (repeatable). WHO is a sub or a name.",
+    "WHO[,WHO...]",
+    parse_names,
+    "A group in which everyone must be free (repeatable). WHO is a sub or a name.",
 )
-@click.option(
+@_group_option(
     "--any",
-    "any_groups",
-    multiple=True,
-    metavar="N:WHO,WHO...",
-    callback=_reader(parse_group),
-    help="A group of which N must be free (repeatable): --any 1:thames,severn.",
+    "N:WHO,WHO...",
+    parse_group,
+    "A group of which N must be free (repeatable): --any 1:thames,severn.",
 )
-@click.option(
-    "--for",
-    "duration",
-    required=True,
-    metavar="DURATION",
-    callback=_reader(parse_duration),
-    help="How long: 45m, 1h, 1h30m, 90m.",
-)
+@_duration_option("--for", "How long: 45m, 1h, 1h30m, 90m.", dest="duration", required=True)
 @click.option(
     "--on",
     "on",
@@ -216,32 +240,12 @@ def _warn_beyond_api(ctx: click.Context, session: Session, body: dict[str, Any])
     help="The zone of the days and hours (default $CRONOSLOT_TZ, else the first "
     "member's account tzid, else the system's).",
 )
-@click.option(
-    "--every",
-    default="15m",
-    show_default=True,
-    metavar="DURATION",
-    callback=_reader(parse_duration),
-    help="Slot starts on this local grid (60m: 09:00, 10:00 in any zone).",
+@_duration_option(
+    "--every", "Slot starts on this local grid (60m: 09:00, 10:00 in any zone).", "15m"
 )
-@click.option(
-    "--buffer",
-    metavar="DURATION",
-    callback=_reader(lambda text: parse_duration(text, allow_zero=True)),
-    help="Free time needed before and after.",
-)
-@click.option(
-    "--before",
-    metavar="DURATION",
-    callback=_reader(lambda text: parse_duration(text, allow_zero=True)),
-    help="Free time needed before (overrides --buffer).",
-)
-@click.option(
-    "--after",
-    metavar="DURATION",
-    callback=_reader(lambda text: parse_duration(text, allow_zero=True)),
-    help="Free time needed after (overrides --buffer).",
-)
+@_duration_option("--buffer", "Free time needed before and after.")
+@_duration_option("--before", "Free time needed before (overrides --buffer).")
+@_duration_option("--after", "Free time needed after (overrides --buffer).")
 @click.option("--managed", is_flag=True, help="Only within each member's availability rules.")
 @click.option(
     "--slots",

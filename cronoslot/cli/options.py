@@ -76,27 +76,25 @@ def now_option(command: F) -> F:
     return time_option("--now", "now", help_text)(command)
 
 
-def format_option(command: F) -> F:
+def _format(choices: list[str], help_text: str) -> Callable[[F], F]:
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(["json", "table"]),
+        type=click.Choice(choices),
         default="json",
         show_default=True,
-        help="JSON for pipelines, or a table for people.",
-    )(command)
+        help=help_text,
+    )
+
+
+def format_option(command: F) -> F:
+    return _format(["json", "table"], "JSON for pipelines, or a table for people.")(command)
 
 
 def answer_format_option(command: F) -> F:
     """``--format`` of the commands that answer: JSON, or lines, a table or a grid."""
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["json", "lines", "table", "grid"]),
-        default="json",
-        show_default=True,
-        help="JSON for pipelines; lines (one per answer), a table or a grid for people.",
-    )(command)
+    help_text = "JSON for pipelines; lines (one per answer), a table or a grid for people."
+    return _format(["json", "lines", "table", "grid"], help_text)(command)
 
 
 def no_api_limits_option(command: F) -> F:
