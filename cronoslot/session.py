@@ -215,6 +215,17 @@ class Session:
             return AccountSettings()
         return self._store().settings(sub)
 
+    def managed_accounts(self, subs: Iterable[str]) -> frozenset[str]:
+        """Those of ``subs`` whose accounts have managed availability to use: availability
+        rules or available periods (raises ``CalendarDataError`` for a malformed file)."""
+        store = self._store()
+        return frozenset(
+            sub
+            for sub in subs
+            if store.has_account(sub)
+            and (store.availability_rules(sub) or store.available_periods(sub))
+        )
+
     def display_names(self, subs: Iterable[str]) -> dict[str, str]:
         """How people know each account: its ``account.json`` ``name``, else its ``sub``.
         The one place output made for people gets names from (lines, tables, grids)."""

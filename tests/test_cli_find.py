@@ -351,3 +351,21 @@ def test_the_property_compared_answers() -> None:
     # Runs after the property (file order): most examples must have compared answers.
     if COMPARED:
         assert len(COMPARED) >= 20 and sum(COMPARED) >= 100, COMPARED
+
+
+def test_managed_binds_those_with_rules_only() -> None:
+    # Alice's rule: 09:00-17:00 London on Fridays, Bob's 04:00-14:00 New York; the rooms
+    # have no rules, and --managed must not make them never available.
+    args = ["--with", "alice,bob", "--any", "1:lab,boardroom", "--for", "1h", "--on"]
+    args += ["2027-04-23", "--between", "07:00-20:00", "--tz", "Europe/London"]
+    args += ["--calendars", STORE, "--now", "2027-04-01T00:00:00Z", "--format", "json"]
+    free = answer(run("find", *args))["available_slots"]
+    managed = answer(run("find", *args, "--managed"))["available_slots"]
+    assert free[0]["start"] == "2027-04-23T06:00:00Z"  # 07:00 London
+    assert managed[0]["start"] == "2027-04-23T08:00:00Z"  # 09:00 London, Alice's rule
+    assert all(
+        s["start"] >= "2027-04-23T08:00:00Z" and s["end"] <= "2027-04-23T16:00:00Z" for s in managed
+    )
+    request = json.loads(run("find", *args[:-2], "--managed", "--format", "request").stdout)
+    members = [m for group in request["participants"] for m in group["members"]]
+    assert [m.get("managed_availability", False) for m in members] == [True, True, False, False]

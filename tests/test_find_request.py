@@ -48,14 +48,19 @@ def test_the_request_of_a_simple_question() -> None:
 
 def test_managed_members_and_periods_without_a_grid_of_the_api() -> None:
     found = plan(
-        query(managed=True, response_format="periods", every=60 * MINUTE, zone="Asia/Kolkata"),
+        query(
+            managed=frozenset({"acc_a"}),
+            response_format="periods",
+            every=60 * MINUTE,
+            zone="Asia/Kolkata",
+        ),
         MONDAY_0800Z,
     )
     assert found.body is not None
-    assert found.body["participants"][0]["members"][0] == {
-        "sub": "acc_a",
-        "managed_availability": True,
-    }
+    assert found.body["participants"][0]["members"] == [
+        {"sub": "acc_a", "managed_availability": True},
+        {"sub": "acc_b"},
+    ]
     # Periods keep query_periods; the local grid is not the API's, so none is sent.
     assert "query_periods" in found.body and "start_interval" not in found.body
     assert not found.local_grid

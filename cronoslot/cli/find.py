@@ -246,7 +246,11 @@ def _warn_beyond_api(ctx: click.Context, session: Session, body: dict[str, Any])
 @_duration_option("--buffer", "Free time needed before and after.")
 @_duration_option("--before", "Free time needed before (overrides --buffer).")
 @_duration_option("--after", "Free time needed after (overrides --buffer).")
-@click.option("--managed", is_flag=True, help="Only within each member's availability rules.")
+@click.option(
+    "--managed",
+    is_flag=True,
+    help="Members with availability rules (or available periods) only within them.",
+)
 @click.option(
     "--slots",
     "response_format",
@@ -346,7 +350,9 @@ def find(
                 before=default if before is None else before,
                 after=default if after is None else after,
             ),
-            managed=managed,
+            managed=session.managed_accounts(sub for g in groups for sub in g.subs)
+            if managed
+            else frozenset(),
             response_format=response_format,
             limit=limit,
         )

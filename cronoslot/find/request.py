@@ -75,7 +75,9 @@ class FindQuery:
     weekends: bool = False
     every: int = DEFAULT_EVERY
     buffer: Buffer = NO_BUFFER
-    managed: bool = False
+    managed: frozenset[str] = frozenset()
+    """The members whose managed availability (availability rules, available periods)
+    bounds them; ``--managed`` gives those whose accounts have any."""
     response_format: ResponseFormat = "slots"
     limit: int = DEFAULT_MAX_RESULTS
 
@@ -118,7 +120,7 @@ def _participants(query: FindQuery) -> list[dict[str, Any]]:
     groups = []
     for group in query.groups:
         members = [
-            {"sub": sub, "managed_availability": True} if query.managed else {"sub": sub}
+            {"sub": sub, "managed_availability": True} if sub in query.managed else {"sub": sub}
             for sub in group.subs
         ]
         required: int | str = "all" if group.required is None else group.required
