@@ -248,6 +248,8 @@ def draw(
     """Draw ``days`` (windows as instants) for ``rows``, marking ``marks``; under each day,
     the ``notes`` (start, text) that start in it."""
     out = console(stream, default=80)
+    if not days:
+        return
     canvas = _Canvas(stream.isatty())
     width = out.width
     label_width = min(_LABEL_WIDTH, max((len(row.label) for row in rows), default=0))
