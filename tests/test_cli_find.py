@@ -369,3 +369,21 @@ def test_managed_binds_those_with_rules_only() -> None:
     request = json.loads(run("find", *args[:-2], "--managed", "--format", "request").stdout)
     members = [m for group in request["participants"] for m in group["members"]]
     assert [m.get("managed_availability", False) for m in members] == [True, True, False, False]
+
+
+def test_the_system_zone_comes_from_tz_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cronoslot.cli.find import system_zone
+    from cronoslot.timeutil import is_zone
+
+    monkeypatch.setenv("TZ", ":Asia/Kathmandu")
+    assert system_zone() == "Asia/Kathmandu"
+    monkeypatch.setenv("TZ", "Nowhere/Special")
+    assert is_zone(system_zone())  # /etc/localtime, /etc/timezone, else UTC
+    # An account with no tzid and no $CRONOSLOT_TZ: the system's zone
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")
+    monkeypatch.delenv("CRONOSLOT_TZ", raising=False)
+    body = json.loads(find("--with", "boardroom", "--for", "1h", "--format", "request").stdout)
+    body_tz = find(
+        "--with", "boardroom", "--for", "1h", "--tz", "Asia/Kathmandu", "--format", "request"
+    )
+    assert body == json.loads(body_tz.stdout)
