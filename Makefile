@@ -23,6 +23,9 @@ demo: install
 	@echo
 	@echo '$$ cronoslot sequence samples/requests/interview-loop.json --calendars samples/calendars --now 2027-04-01T00:00:00Z --format table --tz Europe/London'
 	@$(BIN)/cronoslot sequence samples/requests/interview-loop.json --calendars samples/calendars --now 2027-04-01T00:00:00Z --format table --tz Europe/London
+	@echo
+	@echo '$$ cronoslot find --with priya,lena --any 1:thames,severn --for 45m --on tue,wed --tz Europe/London --calendars samples/calendars --now 2027-04-19T08:00:00Z --format grid'
+	@$(BIN)/cronoslot find --with priya,lena --any 1:thames,severn --for 45m --on tue,wed --tz Europe/London --calendars samples/calendars --now 2027-04-19T08:00:00Z --format grid
 
 test: install
 	$(BIN)/pytest -m "not slow"

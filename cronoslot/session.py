@@ -35,8 +35,11 @@ from .models import (
 from .names import valid_name
 
 if TYPE_CHECKING:
+    from .api.limits import Limits
     from .cache import Cache
     from .engine.loading import Progress
+    from .find import FindQuery, FindResult
+    from .models import AccountSettings, MemberInput
     from .store import Store
     from .sync.runner import SyncOutcome, SyncProgress
 
@@ -96,18 +99,19 @@ class Session:
 
     # --- the queries -------------------------------------------------------------------
 
-    def availability(self, body: Body) -> dict[str, Any]:
+    def availability(self, body: Body, *, limits: Limits | None = None) -> dict[str, Any]:
         """Answer an Availability query: the API's response body (``available_periods``
-        or ``available_slots``, and ``member_statuses`` when asked for)."""
+        or ``available_slots``, and ``member_statuses`` when asked for). ``limits``: the
+        API's (the default) or ``cronoslot.api.limits.NO_API_LIMITS``."""
         from .api.response import availability_json
 
-        return availability_json(self.availability_result(body))
+        return availability_json(self.availability_result(body, limits=limits))
 
-    def sequence(self, body: Body) -> dict[str, Any]:
+    def sequence(self, body: Body, *, limits: Limits | None = None) -> dict[str, Any]:
         """Answer a Sequenced Availability query: ``{"sequences": [...]}``."""
         from .api.response import sequence_json
 
-        return sequence_json(self.sequence_result(body))
+        return sequence_json(self.sequence_result(body, limits=limits))
 
     def busy(
         self, sub: str, start: Moment, end: Moment, *, show_private: bool = False
@@ -122,24 +126,47 @@ class Session:
 
     # --- the same, as dataclasses --------------------------------------------------------
 
-    def availability_result(self, body: Body) -> AvailabilityResult:
-        return self.answer_availability(self.parse_availability(body))
+    def availability_result(
+        self, body: Body, *, limits: Limits | None = None
+    ) -> AvailabilityResult:
+        return self.answer_availability(self.parse_availability(body, limits=limits))
 
-    def sequence_result(self, body: Body) -> SequenceResult:
-        return self.answer_sequence(self.parse_sequence(body))
+    def sequence_result(self, body: Body, *, limits: Limits | None = None) -> SequenceResult:
+        return self.answer_sequence(self.parse_sequence(body, limits=limits))
 
-    def parse_availability(self, body: Body) -> AvailabilityRequest:
-        """Validate an Availability query against the store; raises ``InvalidRequest``
-        with every problem found."""
+    def parse_availability(
+        self, body: Body, *, limits: Limits | None = None
+    ) -> AvailabilityRequest:
+        """Validate an Availability query against the store, within ``limits`` (the API's
+        by default); raises ``InvalidRequest`` with every problem found."""
         from .api.request import parse_availability
 
-        return parse_availability(_json_bytes(body), **self._validation())
+        return parse_availability(_json_bytes(body), **self._validation(limits))
 
-    def parse_sequence(self, body: Body) -> SequenceRequest:
+    def parse_sequence(self, body: Body, *, limits: Limits | None = None) -> SequenceRequest:
         """Validate a Sequenced Availability query; raises ``InvalidRequest``."""
         from .api.request import parse_sequence
 
-        return parse_sequence(_json_bytes(body), **self._validation())
+        return parse_sequence(_json_bytes(body), **self._validation(limits))
+
+    def find(self, query: FindQuery) -> FindResult:
+        """Answer a question in local time (``cronoslot find``): its plan (the days, their
+        windows, the Availability request built) and the answer, without the API's limits.
+        Raises ``UsageError`` when the query names no day to search."""
+        from .api.limits import NO_API_LIMITS
+        from .api.request import parse_availability
+        from .find import FindResult, pick_slots, plan
+
+        now = self._now()
+        worked = plan(query, now)
+        if worked.body is None:
+            return FindResult(worked, None, AvailabilityResult(query.response_format, ()))
+        validation = self._validation(NO_API_LIMITS, now=now)
+        request = parse_availability(_json_bytes(worked.body), **validation)
+        result = self.answer_availability(request)
+        if worked.pick_slots:
+            result = pick_slots(result, query.limit)
+        return FindResult(worked, request, result)
 
     def answer_availability(self, request: AvailabilityRequest) -> AvailabilityResult:
         """Answer a validated Availability request (calendars are read here)."""
@@ -151,6 +178,68 @@ class Session:
         from .engine import queries
 
         return queries.sequence(request, self._store(), self._calendar_warning, self._load())
+
+    def availability_inputs(self, request: AvailabilityRequest) -> list[list[MemberInput]]:
+        """What the solver gets for a validated request, ``[group][member]``: each member
+        appearance's busy time (over the query's window), managed availability and sync
+        status. For pictures of the query (``--format grid``) and explanations."""
+        from .engine import queries
+
+        return queries.availability_inputs(
+            request, self._store(), self._calendar_warning, self._load()
+        )
+
+    def sequence_inputs(self, request: SequenceRequest) -> list[list[list[MemberInput]]]:
+        """The same for a validated sequence request: ``[step][group][member]``."""
+        from .engine import queries
+
+        return queries.sequence_inputs(request, self._store(), self._calendar_warning, self._load())
+
+    # --- the accounts --------------------------------------------------------------------
+
+    def accounts(self) -> dict[str, str | None]:
+        """Every account of the store, sorted, with the name people know it by (None when
+        its ``account.json`` gives none or cannot be read: names are for finding, and an
+        account a query uses is checked by the query)."""
+        from .errors import CalendarDataError
+
+        store = self._store()
+        names: dict[str, str | None] = {}
+        for sub in store.accounts():
+            try:
+                names[sub] = store.settings(sub).name
+            except CalendarDataError:
+                names[sub] = None
+        return names
+
+    def has_account(self, sub: str) -> bool:
+        """Whether the store has an account ``sub`` (a folder of that valid name)."""
+        return self._store().has_account(sub)
+
+    def account_settings(self, sub: str) -> AccountSettings:
+        """The account's ``account.json`` (defaults for an account without one, or with
+        no folder); raises ``CalendarDataError`` for a malformed file."""
+        from .models import AccountSettings
+
+        if not valid_name(sub):
+            return AccountSettings()
+        return self._store().settings(sub)
+
+    def managed_accounts(self, subs: Iterable[str]) -> frozenset[str]:
+        """Those of ``subs`` whose accounts have managed availability to use: availability
+        rules or available periods (raises ``CalendarDataError`` for a malformed file)."""
+        store = self._store()
+        return frozenset(
+            sub
+            for sub in subs
+            if store.has_account(sub)
+            and (store.availability_rules(sub) or store.available_periods(sub))
+        )
+
+    def display_names(self, subs: Iterable[str]) -> dict[str, str]:
+        """How people know each account: its ``account.json`` ``name``, else its ``sub``.
+        The one place output made for people gets names from (lines, tables, grids)."""
+        return {sub: self.account_settings(sub).name or sub for sub in subs}
 
     def busy_intervals(self, sub: str, start: Moment, end: Moment) -> list[BusyInterval]:
         """The busy intervals behind ``busy``, sorted by start, end, calendar_id."""
@@ -266,14 +355,20 @@ class Session:
     def _now(self) -> int:
         return self.now if self.now is not None else int(time.time())
 
-    def _validation(self) -> dict[str, Any]:
-        """What the request parsers need: the clock, the store, strictness, a warn."""
-        return {
-            "now": self._now(),
+    def _validation(
+        self, limits: Limits | None = None, *, now: int | None = None
+    ) -> dict[str, Any]:
+        """What the request parsers need: the clock, the store, strictness, a warn, and the
+        limits (the API's unless given)."""
+        found: dict[str, Any] = {
+            "now": self._now() if now is None else now,
             "store": self._store(),
             "strict": self.strict,
             "warn": self._note,
         }
+        if limits is not None:
+            found["limits"] = limits
+        return found
 
     def _store(self) -> Store:
         from .store import Store

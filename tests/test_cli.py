@@ -134,8 +134,9 @@ def test_table_format_shows_times_in_zone(sample_store: Path, sample_request: Pa
         "Europe/London",
     )
     assert result.exit_code == 0, result.output
-    assert "2027-04-22 14:45:00 BST" in result.stdout  # 13:45 UTC
-    assert ALICE in result.stdout
+    assert "Thu 22 Apr" in result.stdout and "14:45-18:30 BST" in result.stdout  # 13:45Z
+    assert "Alice Martin" in result.stdout  # people by name (account.json)
+    assert ALICE not in result.stdout
 
 
 # --- busy -----------------------------------------------------------------------------------
@@ -444,7 +445,9 @@ def test_sequence_table_and_infeasible_answer(
         "Europe/London",
     )
     assert table.exit_code == 0, table.output
-    assert "Option 1" in table.stdout and "2027-04-23 11:00:00 BST" in table.stdout
+    # One table: a row per option, a column per step, a count line at the end
+    assert table.stdout.count("interview_1") == 1 and "11:00-11:45" in table.stdout
+    assert table.stdout.rstrip().endswith("5 options")
     request = json.loads((sample_request / "interview-loop.json").read_text())
     request["query_periods"] = [{"start": "2027-04-22T09:00:00Z", "end": "2027-04-22T18:00:00Z"}]
     path = write_json(tmp_path / "thursday.json", request)
@@ -475,7 +478,7 @@ def test_an_internal_failure_is_exit_70_without_a_traceback(
     def broken(self: Session, body: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(Session, "availability_result", broken)
+    monkeypatch.setattr(Session, "answer_availability", broken)
     result = run(
         "availability", str(sample_request / "slots.json"), "--calendars", str(sample_store)
     )

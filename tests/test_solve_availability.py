@@ -1158,3 +1158,22 @@ def test_large_query_answers_every_format() -> None:
         assert 0 < len(result.slots) <= 512
         starts = [(slot.start, slot.end) for slot in result.slots]
         assert starts == sorted(starts)
+
+
+def test_query_slots_are_all_considered_whatever_the_format() -> None:
+    # The API: "When using query_slots ... we'll always consider all provided slots,
+    # effectively behaving like overlapping_slots" (`find --slots` picks among them itself).
+    from cronoslot.models import Group, Member, MemberInput
+
+    starts = tuple(T0 + minutes * MINUTE for minutes in (0, 30, 60, 90, 120))
+    common = {
+        "participants": (Group(members=(Member("acc_a"),), required=1),),
+        "required_duration": 60 * MINUTE,
+        "query_slots": starts,
+    }
+    inputs = [[MemberInput(busy=())]]
+    for response_format in ("slots", "overlapping_slots"):
+        answer = solve_availability(
+            AvailabilityRequest(**common, response_format=response_format), inputs
+        )
+        assert [slot.start for slot in answer.slots] == list(starts)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator
-from typing import NoReturn, Protocol
+from typing import NoReturn, NotRequired, Protocol, TypedDict
 
 from ..errors import CalendarDataError, ErrorBody, InvalidRequest, Warn
 from ..models import Period
-from ..timeutil import MINUTE, TimeFormatError, parse_time
-from .limits import DATE_HORIZON, INT_LIMIT, MAX_DURATION, MAX_PERIODS, MAX_SPAN
+from ..timeutil import DAY, MINUTE, TimeFormatError, parse_time
+from .limits import API_LIMITS, INT_LIMIT, Limits
 
 JsonObject = dict[str, object]
 
@@ -171,15 +171,35 @@ def _printable(text: str) -> str:
     return text if text.isprintable() else json.dumps(text)[1:-1]
 
 
-class Checker:
-    """What one validation run shares: the clock, the store, the error collector and how to
-    treat unknown keys."""
+class Validation(TypedDict):
+    """What a validation run is given: the clock, the store to ask (None: none), whether
+    unknown keys are errors, where warnings go, and the limits (the API's by default)."""
 
-    def __init__(self, *, now: int, store: StoreView | None, strict: bool, warn: Warn) -> None:
+    now: int
+    store: StoreView | None
+    strict: bool
+    warn: Warn
+    limits: NotRequired[Limits]
+
+
+class Checker:
+    """What one validation run shares: the clock, the store, the limits, the error collector
+    and how to treat unknown keys."""
+
+    def __init__(
+        self,
+        *,
+        now: int,
+        store: StoreView | None,
+        strict: bool,
+        warn: Warn,
+        limits: Limits = API_LIMITS,
+    ) -> None:
         self.now = now
         self.store = store
         self.strict = strict
         self.warn = warn
+        self.limits = limits
         self.problems = ErrorCollector()
         self.store_error: CalendarDataError | None = None
         self._accounts: dict[str, bool] = {}
@@ -340,16 +360,20 @@ def parse_time_value(check: Checker, value: object, path: str) -> int | None:
 
 
 def check_date(check: Checker, instant: int, path: str) -> None:
-    """A Time must lie between now and 201 days after now, both included."""
+    """A Time must lie between now and 201 days after now (the horizon), both included."""
+    horizon = check.limits.horizon
     if instant < check.now:
         check.fail(path, "min_date_exceeded", "must not be before now")
-    elif instant > check.now + DATE_HORIZON:
-        check.fail(path, "max_date_exceeded", "more than 201 days after now")
+    elif horizon is not None and instant > check.now + horizon:
+        check.fail(path, "max_date_exceeded", f"more than {horizon // DAY} days after now")
 
 
 def check_span(check: Checker, instant: int, earliest: int, path: str) -> None:
-    if instant > earliest + MAX_SPAN:
-        check.fail(path, "max_period_exceeded", "more than 35 days after the earliest start")
+    span = check.limits.span
+    if span is not None and instant > earliest + span:
+        check.fail(
+            path, "max_period_exceeded", f"more than {span // DAY} days after the earliest start"
+        )
 
 
 def parse_duration(check: Checker, value: object, path: str) -> int | None:
@@ -372,8 +396,9 @@ def parse_duration(check: Checker, value: object, path: str) -> int | None:
         problem = "minutes must be less than 60 beside hours"
     else:
         total = (hours or 0) * 3600 + (minutes or 0) * MINUTE
-        if total > MAX_DURATION:
-            problem = "must not exceed 35 days"
+        longest = check.limits.duration
+        if longest is not None and total > longest:
+            problem = f"must not exceed {longest // DAY} days"
     if problem is not None:
         check.fail(path, "invalid_value", problem)
         return None
@@ -386,8 +411,8 @@ def parse_duration(check: Checker, value: object, path: str) -> int | None:
 def _check_length(check: Checker, items: list[object], path: str, noun: str) -> None:
     if not items:
         check.fail(path, "too_few", f"at least 1 {noun} is required")
-    elif len(items) > MAX_PERIODS:
-        check.fail(path, "too_many", f"at most {MAX_PERIODS} {noun}s are allowed")
+    elif check.limits.periods is not None and len(items) > check.limits.periods:
+        check.fail(path, "too_many", f"at most {check.limits.periods} {noun}s are allowed")
 
 
 def parse_periods(check: Checker, value: object, path: str) -> tuple[Period, ...]:

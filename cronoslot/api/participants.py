@@ -36,7 +36,6 @@ from .fields import (
     parse_periods,
     present,
 )
-from .limits import MAX_ACCOUNTS
 
 __all__ = ["MEMBER_KEYS", "parse_buffer", "parse_participants"]
 
@@ -356,7 +355,8 @@ def _parse_group(check: Checker, value: object, path: str) -> Group | None:
 
 
 def parse_participants(check: Checker, value: object, path: str) -> tuple[Group, ...]:
-    """At least one group, and at most 10 distinct accounts over all of them."""
+    """At least one group, and at most 10 distinct accounts over all of them (unless the
+    checker's limits say otherwise)."""
     if value is None:
         check.fail(path, "required", "required")
         return ()
@@ -371,6 +371,7 @@ def parse_participants(check: Checker, value: object, path: str) -> tuple[Group,
         if group is not None:
             groups.append(group)
     accounts = {member.sub for group in groups for member in group.members if member.sub}
-    if len(accounts) > MAX_ACCOUNTS:
-        check.fail(path, "too_many", f"at most {MAX_ACCOUNTS} accounts are allowed")
+    most = check.limits.accounts
+    if most is not None and len(accounts) > most:
+        check.fail(path, "too_many", f"at most {most} accounts are allowed")
     return tuple(groups)

@@ -8,9 +8,8 @@ and goes on, so that a request's problems all come back in one ``InvalidRequest`
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Unpack, get_args
 
-from ..errors import Warn
 from ..models import (
     DEFAULT_MAX_RESULTS,
     DEFAULT_START_INTERVAL,
@@ -28,6 +27,7 @@ from .fields import (
     Checker,
     JsonObject,
     StoreView,
+    Validation,
     as_bool,
     as_bounded_int,
     as_int,
@@ -44,7 +44,7 @@ from .fields import (
     parse_query_slots,
     present,
 )
-from .limits import MAX_RESULTS, MAX_STEPS, START_INTERVALS
+from .limits import START_INTERVALS
 from .participants import parse_buffer, parse_participants
 
 __all__ = ["StoreView", "parse_availability", "parse_sequence"]
@@ -139,7 +139,8 @@ def _parse_start_interval(check: Checker, value: object, path: str) -> int | Non
 def _parse_max_results(check: Checker, value: object) -> int:
     if value is None:
         return DEFAULT_MAX_RESULTS
-    return as_bounded_int(check, value, "max_results", 1, MAX_RESULTS) or DEFAULT_MAX_RESULTS
+    most = check.limits.results
+    return as_bounded_int(check, value, "max_results", 1, most) or DEFAULT_MAX_RESULTS
 
 
 def _parse_excluded_events(check: Checker, value: object, path: str) -> ExcludedEvents:
@@ -204,16 +205,15 @@ def _parse_response_format(check: Checker, value: object, *, slots: bool) -> Res
 # --- the two queries ----------------------------------------------------------------------
 
 
-def parse_availability(
-    body: bytes | str, *, now: int, store: StoreView | None, strict: bool, warn: Warn
-) -> AvailabilityRequest:
-    """Validate an Availability query body (SPEC 3).
+def parse_availability(body: bytes | str, **validation: Unpack[Validation]) -> AvailabilityRequest:
+    """Validate an Availability query body (SPEC 3) at ``now`` against ``store``, within
+    ``limits`` (the API's by default).
 
     Raises ``InvalidRequest`` carrying every problem found; ``CalendarDataError`` when an
     account's availability rules cannot be read and the request is otherwise valid.
     """
     obj = decode_body(body)
-    check = Checker(now=now, store=store, strict=strict, warn=warn)
+    check = Checker(**validation)
     check.check_keys(obj, AVAILABILITY_KEYS, "")
 
     participants = parse_participants(check, obj.get("participants"), "participants")
@@ -293,13 +293,11 @@ def _parse_step(
     )
 
 
-def parse_sequence(
-    body: bytes | str, *, now: int, store: StoreView | None, strict: bool, warn: Warn
-) -> SequenceRequest:
+def parse_sequence(body: bytes | str, **validation: Unpack[Validation]) -> SequenceRequest:
     """Validate a Sequenced Availability query body (SPEC 3 and 6); steps stay in request
     order. Raises like ``parse_availability``."""
     obj = decode_body(body)
-    check = Checker(now=now, store=store, strict=strict, warn=warn)
+    check = Checker(**validation)
     check.check_keys(obj, SEQUENCE_KEYS, "")
 
     query_periods = _parse_query_periods(check, obj, required=True)
@@ -311,8 +309,9 @@ def parse_sequence(
         if items is not None:
             if not items:
                 check.fail("sequence", "too_few", "at least 1 step is required")
-            elif len(items) > MAX_STEPS:
-                check.fail("sequence", "too_many", f"at most {MAX_STEPS} steps are allowed")
+            elif check.limits.steps is not None and len(items) > check.limits.steps:
+                most = check.limits.steps
+                check.fail("sequence", "too_many", f"at most {most} steps are allowed")
             seen_ids: set[str] = set()
             for index, raw in enumerate(items):
                 step = _parse_step(check, raw, index_path("sequence", index), seen_ids)

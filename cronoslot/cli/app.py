@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import CronoslotError, ExitCode, InvalidRequest
-from . import cache_commands, queries, sync_commands
+from . import cache_commands, find, queries, sync_commands
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -76,7 +76,12 @@ def cli() -> None:
     """
 
 
-for command in (*queries.COMMANDS, *cache_commands.COMMANDS, *sync_commands.COMMANDS):
+for command in (
+    *queries.COMMANDS,
+    *cache_commands.COMMANDS,
+    *sync_commands.COMMANDS,
+    *find.COMMANDS,
+):
     cli.add_command(command)
 
 

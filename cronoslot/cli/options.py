@@ -76,14 +76,32 @@ def now_option(command: F) -> F:
     return time_option("--now", "now", help_text)(command)
 
 
-def format_option(command: F) -> F:
+def _format(choices: list[str], help_text: str) -> Callable[[F], F]:
     return click.option(
         "--format",
         "output_format",
-        type=click.Choice(["json", "table"]),
+        type=click.Choice(choices),
         default="json",
         show_default=True,
-        help="JSON for pipelines, or a table for people.",
+        help=help_text,
+    )
+
+
+def format_option(command: F) -> F:
+    return _format(["json", "table"], "JSON for pipelines, or a table for people.")(command)
+
+
+def answer_format_option(command: F) -> F:
+    """``--format`` of the commands that answer: JSON, or lines, a table or a grid."""
+    help_text = "JSON for pipelines; lines (one per answer), a table or a grid for people."
+    return _format(["json", "lines", "table", "grid"], help_text)(command)
+
+
+def no_api_limits_option(command: F) -> F:
+    return click.option(
+        "--no-api-limits",
+        is_flag=True,
+        help="Lift the API's limits (10 accounts, 35 days, 50 periods...; see README).",
     )(command)
 
 
@@ -92,7 +110,7 @@ def tz_option(command: F) -> F:
         "--tz",
         callback=_zone_callback,
         metavar="ZONE",
-        help="Show table times in this IANA zone (JSON stays UTC).",
+        help="Show times of lines, tables and grids in this IANA zone (JSON stays UTC).",
     )(command)
 
 
@@ -150,14 +168,19 @@ def query_options(command: F) -> F:
         click.argument("request", required=False, metavar="[REQUEST|-]"),
         store_option,
         now_option,
-        format_option,
+        answer_format_option,
         tz_option,
-        click.option(
-            "--strict", is_flag=True, help="Treat every warning as an error (exit 1 or 3)."
-        ),
+        strict_option,
+        no_api_limits_option,
         cache_options,
         freshness_options,
     )
+
+
+def strict_option(command: F) -> F:
+    return click.option(
+        "--strict", is_flag=True, help="Treat every warning as an error (exit 1 or 3)."
+    )(command)
 
 
 def read_request(ctx: click.Context, source: str | None) -> bytes:
@@ -249,17 +272,20 @@ def emit_json(ctx: click.Context, body: dict[str, Any]) -> None:
 
 
 __all__ = [
+    "answer_format_option",
     "cache_dir_option",
     "cache_options",
     "emit_json",
     "environment",
     "format_option",
     "freshness_options",
+    "no_api_limits_option",
     "now_option",
     "open_session",
     "query_options",
     "read_request",
     "store_option",
+    "strict_option",
     "sync_progress",
     "time_option",
     "tz_option",

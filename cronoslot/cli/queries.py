@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 import click
 
+from ..api.limits import NO_API_LIMITS
 from ..errors import UsageError
 from ..timeutil import parse_time
+from .answers import show_availability, show_sequence
 from .options import (
     cache_options,
     emit_json,
@@ -24,6 +26,7 @@ from .options import (
     time_option,
     tz_option,
 )
+from .problems import readable_problems
 
 
 def _answer(
@@ -35,6 +38,7 @@ def _answer(
     output_format: str,
     tz: str | None,
     strict: bool,
+    no_api_limits: bool,
     cache_dir: str | None,
     no_cache: bool,
     sync_first: bool,
@@ -43,6 +47,7 @@ def _answer(
     """Read REQUEST, answer it (after syncing its calendars' sources with --sync), print
     the answer."""
     body = read_request(ctx, request)
+    limits = NO_API_LIMITS if no_api_limits else None
     with open_session(
         ctx,
         calendars,
@@ -52,35 +57,21 @@ def _answer(
         no_cache=no_cache,
         max_age=max_age,
     ) as session:
-        if not sync_first:
-            result: Any = (
-                session.availability_result(body)
-                if kind == "availability"
-                else session.sequence_result(body)
-            )
+        if kind == "availability":
+            with readable_problems(ctx, session, body, kind):
+                query = session.parse_availability(body, limits=limits)
+            if sync_first:
+                with sync_progress(ctx) as bar:
+                    session.sync_request(query, progress=bar)
+            result = session.answer_availability(query)
+            show_availability(ctx, session, query, result, output_format, tz)
         else:
-            parsed: Any = (
-                session.parse_availability(body)
-                if kind == "availability"
-                else session.parse_sequence(body)
-            )
-            with sync_progress(ctx) as bar:
-                session.sync_request(parsed, progress=bar)
-            result = (
-                session.answer_availability(parsed)
-                if kind == "availability"
-                else session.answer_sequence(parsed)
-            )
-    if output_format == "table":
-        from . import render
-
-        table = render.availability_table if kind == "availability" else render.sequence_table
-        table(result, tz, environment(ctx).output)
-        return
-    from ..api import response
-
-    to_json: Any = response.availability_json if kind == "availability" else response.sequence_json
-    emit_json(ctx, to_json(result))
+            with readable_problems(ctx, session, body, kind):
+                loop = session.parse_sequence(body, limits=limits)
+            if sync_first:
+                with sync_progress(ctx) as bar:
+                    session.sync_request(loop, progress=bar)
+            show_sequence(ctx, session, loop, session.answer_sequence(loop), output_format, tz)
 
 
 @click.command()

@@ -1,8 +1,10 @@
-"""Rich tables for people (``--format table``). The only module besides the CLI that knows
-about terminals; imported only when a table is asked for."""
+"""Rich tables for people (``--format table``), with people by name. Imported only when a
+table is asked for; lines are ``lines``, grids ``grid``."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import IO
 
 from rich.console import Console
@@ -10,12 +12,29 @@ from rich.table import Table
 
 from ..models import AvailabilityResult, BusyInterval, SequenceResult
 from ..timeutil import format_local
+from .lines import NO_AVAILABILITY, NO_SEQUENCE, clock_span, day_label, local, names_of
 
 
-def _console(stream: IO[str]) -> Console:
-    # A terminal's own width; in a pipe, a width that keeps rows readable in a pager.
-    width = None if stream.isatty() else 120
-    return Console(file=stream, highlight=False, soft_wrap=False, width=width)
+def columns(stream: IO[str], default: int = 120) -> int | None:
+    """The width to draw for: ``$COLUMNS`` when set; else the terminal's own (None lets
+    rich ask it); in a pipe, ``default``, which keeps rows readable in a pager."""
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    return None if stream.isatty() else default
+
+
+def console(stream: IO[str], default: int = 120) -> Console:
+    """A rich console on ``stream``: colours only on a terminal."""
+    terminal = stream.isatty()
+    return Console(
+        file=stream,
+        highlight=False,
+        soft_wrap=False,
+        width=columns(stream, default),
+        force_terminal=terminal,
+        color_system="standard" if terminal else None,
+    )
 
 
 def _duration(seconds: int) -> str:
@@ -25,55 +44,84 @@ def _duration(seconds: int) -> str:
     return text + (f" {secs}s" if secs else "")
 
 
-def availability_table(result: AvailabilityResult, zone: str | None, stream: IO[str]) -> None:
+def availability_table(
+    result: AvailabilityResult,
+    zone: str | None,
+    stream: IO[str],
+    names: Mapping[str, str],
+    *,
+    empty: str = NO_AVAILABILITY,
+) -> None:
     title = "Available periods" if result.format == "periods" else "Available slots"
     table = Table(title=f"{title} ({zone or 'UTC'})")
     table.add_column("#", justify="right")
-    table.add_column("start")
-    table.add_column("end")
+    table.add_column("day")
+    table.add_column("time")
     table.add_column("length", justify="right")
     table.add_column("participants")
     for number, slot in enumerate(result.slots, 1):
         table.add_row(
             str(number),
-            format_local(slot.start, zone),
-            format_local(slot.end, zone),
+            day_label(local(slot.start, zone)),
+            clock_span(slot.start, slot.end, zone),
             _duration(slot.end - slot.start),
-            ", ".join(slot.participants),
+            names_of(slot.participants, names),
         )
-    console = _console(stream)
+    out = console(stream)
     if result.slots:
-        console.print(table)
+        out.print(table)
     else:
-        console.print("No availability in the query periods.")
+        out.print(empty)
     if result.member_statuses:
         statuses = Table(title="Member statuses")
+        statuses.add_column("member")
         statuses.add_column("sub")
         statuses.add_column("sync_status")
         for status in result.member_statuses:
-            statuses.add_row(status.sub, str(status.sync_status))
-        console.print(statuses)
+            statuses.add_row(names.get(status.sub, status.sub), status.sub, str(status.sync_status))
+        out.print(statuses)
 
 
-def sequence_table(result: SequenceResult, zone: str | None, stream: IO[str]) -> None:
-    console = _console(stream)
+def _constant_participants(result: SequenceResult, index: int) -> tuple[str, ...] | None:
+    """The participants of step ``index`` when every option has the same ones."""
+    found = {option[index].participants for option in result.sequences}
+    return found.pop() if len(found) == 1 else None
+
+
+def sequence_table(
+    result: SequenceResult, zone: str | None, stream: IO[str], names: Mapping[str, str]
+) -> None:
+    """One table for every option: a row per option, a column per step (its people in the
+    header when they are the same in every option, else in each cell); a count line."""
+    out = console(stream)
     if not result.sequences:
-        console.print("No sequence fits the query periods.")
+        out.print(NO_SEQUENCE)
         return
+    table = Table(title=f"Sequences ({zone or 'UTC'})")
+    table.add_column("#", justify="right")
+    table.add_column("day")
+    steps = result.sequences[0]
+    constant = [_constant_participants(result, index) for index in range(len(steps))]
+    for step, people in zip(steps, constant, strict=True):
+        header = (
+            step.sequence_id if people is None else f"{step.sequence_id}\n{names_of(people, names)}"
+        )
+        table.add_column(header)
     for number, option in enumerate(result.sequences, 1):
-        table = Table(title=f"Option {number} ({zone or 'UTC'})")
-        table.add_column("step")
-        table.add_column("start")
-        table.add_column("end")
-        table.add_column("participants")
-        for step in option:
-            table.add_row(
-                step.sequence_id,
-                format_local(step.start, zone),
-                format_local(step.end, zone),
-                ", ".join(step.participants),
-            )
-        console.print(table)
+        day = local(option[0].start, zone)
+        cells = []
+        for step, people in zip(option, constant, strict=True):
+            start = local(step.start, zone)
+            text = clock_span(step.start, step.end, zone, with_zone=False)
+            if start.date() != day.date():
+                text = f"{day_label(start)} {text}"
+            if people is None:
+                text += f" {names_of(step.participants, names)}"
+            cells.append(text)
+        table.add_row(str(number), day_label(day), *cells)
+    out.print(table)
+    count = len(result.sequences)
+    out.print(f"{count} option{'' if count == 1 else 's'}")
 
 
 def busy_table(
@@ -97,8 +145,8 @@ def busy_table(
             busy.event_uid or "",
             summary if summary is not None else ("(private)" if busy.private else ""),
         )
-    console = _console(stream)
+    out = console(stream)
     if intervals:
-        console.print(table)
+        out.print(table)
     else:
-        console.print(f"{sub} has no busy time in that window.")
+        out.print(f"{sub} has no busy time in that window.")

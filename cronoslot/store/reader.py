@@ -95,6 +95,14 @@ class Store:
     def has_account(self, sub: str) -> bool:
         return valid_name(sub) and self._account_dir(sub) is not None
 
+    def accounts(self) -> tuple[str, ...]:
+        """Every account of the store (folders with a valid name), sorted."""
+        try:
+            entries = sorted(self.root.iterdir())
+        except OSError:
+            return ()
+        return tuple(entry.name for entry in entries if self.has_account(entry.name))
+
     def _calendar_map(self, sub: str) -> dict[str, tuple[Path, ...]]:
         if sub in self._calendars:
             return self._calendars[sub]
