@@ -37,6 +37,7 @@ from .names import valid_name
 if TYPE_CHECKING:
     from .cache import Cache
     from .engine.loading import Progress
+    from .explain import Explanation
     from .store import Store
 
 Body = bytes | str | Mapping[str, Any]
@@ -113,7 +114,41 @@ class Session:
         intervals = self.busy_intervals(sub, start, end)
         return busy_json(sub, intervals, show_private=show_private)
 
+    def explain(
+        self,
+        body: Body,
+        *,
+        at: Moment | None = None,
+        step: str | None = None,
+        show_private: bool = False,
+    ) -> dict[str, Any]:
+        """Why ``[at, at + duration)`` is or is not available, or without ``at`` a
+        diagnosis of the whole request: ``cronoslot explain``'s JSON (see
+        ``explain_result``). Summaries of private events are None unless ``show_private``."""
+        from .explain.to_json import explanation_json
+
+        found = self.explain_result(body, at=at, step=step)
+        return explanation_json(found, show_private=show_private)
+
     # --- the same, as dataclasses --------------------------------------------------------
+
+    def explain_result(
+        self, body: Body, *, at: Moment | None = None, step: str | None = None
+    ) -> Explanation:
+        """An Availability request's ``Verdict`` for the interval at ``at``, or its
+        ``Diagnosis``. A Sequenced request (a body with ``sequence``, or any body with
+        ``step``): step ``step``'s verdict or diagnosis, or without ``step`` the
+        ``SequenceDiagnosis``. Computed from the layers and solvers the answers use."""
+        from .engine import explaining
+
+        instant = None if at is None else _instant(at, "at")
+        now = self._now()
+        store, warn, load = self._store(), self._calendar_warning, self._load()
+        if step is not None or _is_sequence(body):
+            sequence = self.parse_sequence(body)
+            return explaining.sequence(sequence, store, warn, load, now, instant, step)
+        request = self.parse_availability(body)
+        return explaining.availability(request, store, warn, load, now, instant)
 
     def availability_result(self, body: Body) -> AvailabilityResult:
         return self.answer_availability(self.parse_availability(body))
@@ -234,6 +269,17 @@ def _instant(moment: Moment, what: str) -> int:
         except timeutil.TimeFormatError:
             raise UsageError(f"{what} {moment!r} is not a Time like 2027-04-22T09:00:00Z") from None
     raise UsageError(f"{what} must be a Time string or an aware datetime")
+
+
+def _is_sequence(body: Body) -> bool:
+    """Whether a body is a Sequenced Availability request (a JSON object with
+    ``sequence``); a body that is not JSON is left for the parser to report."""
+    if isinstance(body, bytes | str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return False
+    return isinstance(body, Mapping) and "sequence" in body
 
 
 def _json_bytes(body: Body) -> bytes | str:

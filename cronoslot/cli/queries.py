@@ -35,8 +35,10 @@ def _answer(
     strict: bool,
     cache_dir: str | None,
     no_cache: bool,
+    explain: bool = False,
 ) -> None:
-    """Read REQUEST, answer it, print the answer."""
+    """Read REQUEST, answer it, print the answer (and with ``explain``, an empty answer's
+    diagnosis on stderr)."""
     body = read_request(ctx, request)
     with open_session(
         ctx, calendars, now=now, strict=strict, cache_dir=cache_dir, no_cache=no_cache
@@ -45,6 +47,10 @@ def _answer(
             result: Any = session.availability_result(body)
         else:
             result = session.sequence_result(body)
+        if explain and not result.slots:
+            from .explain import print_diagnosis
+
+            print_diagnosis(session, body, tz, environment(ctx).messages)
     if output_format == "table":
         from . import render
 
@@ -59,6 +65,7 @@ def _answer(
 
 @click.command()
 @query_options
+@click.option("--explain", is_flag=True, help="With an empty answer, print why on stderr.")
 @click.pass_context
 def availability(ctx: click.Context, /, **options: Any) -> None:
     """Answer an Availability query read from REQUEST (a file, or '-' for stdin).

@@ -48,6 +48,8 @@ class LoadOptions:
     cache: Cache | None = None
     workers: int | None = 1
     progress: Progress | None = None
+    # Every busy interval with its identity, never bare spans (for ``explain``).
+    events_whole: bool = False
 
 
 def _widest_buffer(groups: Iterable[Group], *defaults: int) -> int:
@@ -100,7 +102,7 @@ def _member_data(
         options.cache,
         options.workers,
         options.progress,
-        excluded.event_uids | excluded.event_ids,
+        None if options.events_whole else excluded.event_uids | excluded.event_ids,
     )
     data.load(members)
     return data
