@@ -219,8 +219,9 @@ def diagnosis_lines(diagnosis: Diagnosis, indent: str = "") -> Iterator[str]:
     if diagnosis.answers == 0:
         yield f"{indent}{step}No start time works ({of})."
     else:
+        works = "start time works" if diagnosis.answers == 1 else "start times work"
         yield (
-            f"{indent}{step}{diagnosis.answers} start times work ({of}); "
+            f"{indent}{step}{diagnosis.answers} {works} ({of}); "
             f"the answer offers {diagnosis.offered}."
         )
     query = diagnosis.query_seconds
@@ -231,7 +232,8 @@ def diagnosis_lines(diagnosis: Diagnosis, indent: str = "") -> Iterator[str]:
         losses = ", ".join(f"{_LOSS_NAMES[kind]} {length(secs)}" for kind, secs in share.losses)
         yield (
             f"{indent}  {who}: free {length(share.available)} ({percent}%), "
-            f"{share.start_times} start times" + (f"; {losses}" if losses else "")
+            f"{share.start_times} {_unit('start times', share.start_times)}"
+            + (f"; {losses}" if losses else "")
         )
     yield from bottleneck_lines(diagnosis.bottlenecks, "start times", diagnosis.answers, indent)
 
@@ -271,7 +273,8 @@ def _unit(unit: str, count: int) -> str:
 def sequence_lines(diagnosis: SequenceDiagnosis) -> Iterator[str]:
     counts = ", ".join(f"{sequence_id} {count}" for sequence_id, count in diagnosis.steps)
     if diagnosis.answers:
-        yield f"{diagnosis.answers} sequences fit; the answer offers {diagnosis.offered}."
+        fit = "sequence fits" if diagnosis.answers == 1 else "sequences fit"
+        yield f"{diagnosis.answers} {fit}; the answer offers {diagnosis.offered}."
     else:
         yield "No sequence fits."
     yield f"Feasible starts per step: {counts}."
