@@ -10,24 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..explain.reasons import (
-    Bottleneck,
-    BufferReach,
-    Busy,
-    ConstraintLimit,
-    Diagnosis,
-    Explanation,
-    InThePast,
-    MemberReason,
-    NotOffered,
-    OffGrid,
-    OutsideAvailablePeriods,
-    OutsideManagedAvailability,
-    OutsideQueryPeriods,
-    RequestReason,
-    SequenceDiagnosis,
-    Verdict,
-)
+from ..explain import reasons as why
 from ..intervals import Interval
 from ..models import BusyInterval
 from ..timeutil import get_zone, to_datetime
@@ -81,11 +64,11 @@ def length(seconds: int) -> str:
     return ("-" if seconds < 0 else "") + " ".join(parts)
 
 
-def render(explanation: Explanation, zone: str | None, *, show_private: bool = False) -> str:
+def render(explanation: why.Explanation, zone: str | None, *, show_private: bool = False) -> str:
     """The whole explanation as text, one sentence a line."""
-    if isinstance(explanation, Verdict):
+    if isinstance(explanation, why.Verdict):
         lines = verdict_lines(explanation, zone, show_private)
-    elif isinstance(explanation, Diagnosis):
+    elif isinstance(explanation, why.Diagnosis):
         lines = diagnosis_lines(explanation)
     else:
         lines = sequence_lines(explanation)
@@ -95,7 +78,7 @@ def render(explanation: Explanation, zone: str | None, *, show_private: bool = F
 # --- the verdict ------------------------------------------------------------------------
 
 
-def verdict_lines(verdict: Verdict, zone: str | None, show_private: bool) -> Iterator[str]:
+def verdict_lines(verdict: why.Verdict, zone: str | None, show_private: bool) -> Iterator[str]:
     clock = Clock(zone, Clock(zone).local(verdict.start).date())
     when = f"{clock.date(verdict.start)} {clock.span((verdict.start, verdict.end))}"
     what = f"{verdict.sequence_id} at {when}" if verdict.sequence_id else when
@@ -125,24 +108,24 @@ def verdict_lines(verdict: Verdict, zone: str | None, show_private: bool) -> Ite
         yield note_line(note, clock)
 
 
-def request_reason_line(reason: RequestReason, verdict: Verdict, clock: Clock) -> str:
+def request_reason_line(reason: why.RequestReason, verdict: why.Verdict, clock: Clock) -> str:
     start = clock.time(verdict.start)
-    if isinstance(reason, OutsideQueryPeriods):
+    if isinstance(reason, why.OutsideQueryPeriods):
         interval = clock.span((verdict.start, verdict.end))
         return f"{interval} is outside the query periods (nearest: {clock.spans(reason.nearest)})."
-    if isinstance(reason, OffGrid):
+    if isinstance(reason, why.OffGrid):
         nearest = ", ".join(clock.time(t) for t in (reason.earlier, reason.later) if t is not None)
         if reason.step is None:
             return f"{start} is not one of the query slots (nearest: {nearest or 'none'})."
         return f"{start} is not on the {length(reason.step)} grid (nearest starts: {nearest})."
-    assert isinstance(reason, InThePast)
+    assert isinstance(reason, why.InThePast)
     return f"{start} is in the past (now is {clock.date(reason.now)} {clock.time(reason.now)})."
 
 
-def member_reason_line(who: str, reason: MemberReason, clock: Clock, show_private: bool) -> str:
-    if isinstance(reason, Busy):
+def member_reason_line(who: str, reason: why.MemberReason, clock: Clock, show_private: bool) -> str:
+    if isinstance(reason, why.Busy):
         return f"{who} is busy: {event_text(reason.event, clock, show_private)}"
-    if isinstance(reason, BufferReach):
+    if isinstance(reason, why.BufferReach):
         event = event_text(reason.event, clock, show_private)
         if reason.side == "before":
             where = f"ends {length(reason.gap)} before it" if reason.gap else "ends as it starts"
@@ -152,9 +135,9 @@ def member_reason_line(who: str, reason: MemberReason, clock: Clock, show_privat
             f"{who} needs {length(reason.buffer)} free {reason.side} the slot: {event} "
             f"{where} ({length(reason.short_by)} short)"
         )
-    if isinstance(reason, OutsideAvailablePeriods):
+    if isinstance(reason, why.OutsideAvailablePeriods):
         return f"{who} is outside their available periods (nearest: {clock.spans(reason.nearest)})"
-    if isinstance(reason, OutsideManagedAvailability):
+    if isinstance(reason, why.OutsideManagedAvailability):
         rules = ", ".join(rule.availability_rule_id for rule in reason.sources.rules) or "none"
         periods = len(reason.sources.periods)
         nearest = ", ".join(
@@ -165,7 +148,7 @@ def member_reason_line(who: str, reason: MemberReason, clock: Clock, show_privat
             f"{who} is outside their managed availability (rules: {rules}; "
             f"available periods: {periods}; nearest: {nearest or 'none'})"
         )
-    assert isinstance(reason, ConstraintLimit)
+    assert isinstance(reason, why.ConstraintLimit)
     block = reason.block
     constraint = block.constraint
     tagged = f" tagged {', '.join(sorted(constraint.tags))}" if constraint.tags else ""
@@ -194,7 +177,7 @@ def event_text(event: BusyInterval, clock: Clock, show_private: bool) -> str:
     return f"{title} ({where}) {clock.span((event.start, event.end))}"
 
 
-def note_line(note: NotOffered, clock: Clock) -> str:
+def note_line(note: why.NotOffered, clock: Clock) -> str:
     offered = "" if note.offered is None else clock.span(note.offered)
     if note.why == "overlaps_offered_slot":
         return (
@@ -212,7 +195,7 @@ def note_line(note: NotOffered, clock: Clock) -> str:
 # --- diagnoses ----------------------------------------------------------------------------
 
 
-def diagnosis_lines(diagnosis: Diagnosis, indent: str = "") -> Iterator[str]:
+def diagnosis_lines(diagnosis: why.Diagnosis, indent: str = "") -> Iterator[str]:
     grid = "the query slots" if diagnosis.grid is None else f"a {length(diagnosis.grid)} grid"
     of = f"{length(diagnosis.duration)} long, on {grid}"
     step = f"{diagnosis.sequence_id}: " if diagnosis.sequence_id else ""
@@ -248,7 +231,7 @@ _LOSS_NAMES = {
 
 
 def bottleneck_lines(
-    bottlenecks: Iterable[Bottleneck], unit: str, answers: int, indent: str = ""
+    bottlenecks: Iterable[why.Bottleneck], unit: str, answers: int, indent: str = ""
 ) -> Iterator[str]:
     found = list(bottlenecks)
     if not found:
@@ -270,7 +253,7 @@ def _unit(unit: str, count: int) -> str:
     return unit.removesuffix("s")
 
 
-def sequence_lines(diagnosis: SequenceDiagnosis) -> Iterator[str]:
+def sequence_lines(diagnosis: why.SequenceDiagnosis) -> Iterator[str]:
     counts = ", ".join(f"{sequence_id} {count}" for sequence_id, count in diagnosis.steps)
     if diagnosis.answers:
         fit = "sequence fits" if diagnosis.answers == 1 else "sequences fit"
