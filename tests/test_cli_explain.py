@@ -3,6 +3,7 @@ and a golden text line for each reason kind, the JSON keys, the errors."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cronoslot.cli.app import cli
+from cronoslot.cli.environment import Environment
 from cronoslot.errors import ExitCode
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "explain"
@@ -365,3 +367,19 @@ def test_an_invalid_request_is_the_422_body(tmp_path: Path) -> None:
     )
     assert result.exit_code == ExitCode.INVALID_REQUEST
     assert "participants" in json.loads(result.stderr.splitlines()[-1])["errors"]
+
+
+def test_text_is_the_default_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    args = ["explain", request("busy"), "--calendars", STORE, "--now", NOW, "--no-cache"]
+    result = CliRunner().invoke(
+        cli, [*args, "--at", "2027-05-03T12:00:00Z"], obj=Environment(stdout=screen)
+    )
+    assert result.exit_code == 0, result.output
+    assert '  Lena Fischer is busy: "Roadmap" (Work, tentative) 12:00-13:00' in (
+        screen.getvalue().splitlines()
+    )
