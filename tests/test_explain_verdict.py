@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cronoslot.explain import explain_availability, explain_sequence
+from cronoslot.explain import Context, explain_availability, explain_sequence
 from cronoslot.explain.diagnosis import UNLIMITED
 from cronoslot.explain.reasons import (
     BufferReach,
@@ -26,7 +26,15 @@ from cronoslot.explain.reasons import (
 from cronoslot.explain.verdict import member_reasons
 from cronoslot.explain.view import availability_view
 from cronoslot.intervals import contains
-from cronoslot.models import AvailabilityRequest, Group, MemberInput
+from cronoslot.models import (
+    AvailabilityRequest,
+    Buffer,
+    Group,
+    Member,
+    MemberInput,
+    Period,
+    Transparency,
+)
 from cronoslot.solve.availability import solve_availability
 from cronoslot.solve.layers import MemberLayers
 from cronoslot.solve.sequence import solve_sequence, step_candidates
@@ -217,3 +225,23 @@ def test_a_step_verdict_agrees_with_the_step_candidates(
             # On the finest grid, in the query periods: the member's own state there.
             if contains(union, start, found.end):
                 assert verdict.available == (start in starts)
+
+
+def test_bare_spans_are_busy_reasons_without_identity() -> None:
+    start = cell_time(0)
+    request = AvailabilityRequest(
+        participants=(Group((Member("a"),), 1),),
+        required_duration=6 * 5 * 60,
+        query_periods=(Period(start, cell_time(24)),),
+        buffer=Buffer(after=10 * 60),
+    )
+    spans = (
+        (Transparency.TENTATIVE, ((cell_time(3), cell_time(4)), (cell_time(7), cell_time(8)))),
+    )
+    found = explain_availability(request, [[MemberInput((), spans=spans)]], Context(now=0), start)
+    assert isinstance(found, Verdict)
+    busy, buffer = found.groups[0].members[0].reasons
+    assert isinstance(busy, Busy) and isinstance(buffer, BufferReach)
+    assert (busy.event.calendar_id, busy.event.event_uid) == ("", None)
+    assert busy.event.transparency == Transparency.TENTATIVE
+    assert (buffer.side, buffer.gap, buffer.short_by) == ("after", 5 * 60, 5 * 60)

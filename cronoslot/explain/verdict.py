@@ -50,7 +50,8 @@ from .view import Context, QueryView
 
 
 def verdict(view: QueryView, start: int, context: Context) -> Verdict:
-    """The verdict for ``[start, start + view.duration)``; no notes (see ``with_notes``)."""
+    """The verdict for ``[start, start + view.duration)``, without notes (those compare it
+    with an answer: ``availability_notes``, ``sequence_notes``)."""
     end = start + view.duration
     window = view.hull((start, end))
     all_layers = view.layers(window)
