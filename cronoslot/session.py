@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .api.limits import Limits
     from .cache import Cache
     from .engine.loading import Progress
+    from .explain import Explanation
     from .find import FindQuery, FindResult
     from .models import AccountSettings, MemberInput
     from .store import Store
@@ -124,7 +125,41 @@ class Session:
         intervals = self.busy_intervals(sub, start, end)
         return busy_json(sub, intervals, show_private=show_private)
 
+    def explain(
+        self,
+        body: Body,
+        *,
+        at: Moment | None = None,
+        step: str | None = None,
+        show_private: bool = False,
+    ) -> dict[str, Any]:
+        """Why ``[at, at + duration)`` is or is not available, or without ``at`` a
+        diagnosis of the whole request: ``cronoslot explain``'s JSON (see
+        ``explain_result``). Summaries of private events are None unless ``show_private``."""
+        from .explain.to_json import explanation_json
+
+        found = self.explain_result(body, at=at, step=step)
+        return explanation_json(found, show_private=show_private)
+
     # --- the same, as dataclasses --------------------------------------------------------
+
+    def explain_result(
+        self, body: Body, *, at: Moment | None = None, step: str | None = None
+    ) -> Explanation:
+        """An Availability request's ``Verdict`` for the interval at ``at``, or its
+        ``Diagnosis``. A Sequenced request (a body with ``sequence``, or any body with
+        ``step``): step ``step``'s verdict or diagnosis, or without ``step`` the
+        ``SequenceDiagnosis``. Computed from the layers and solvers the answers use."""
+        from .engine import explaining
+
+        instant = None if at is None else _instant(at, "at")
+        now = self._now()
+        store, warn, load = self._store(), self._calendar_warning, self._load()
+        if step is not None or _is_sequence(body):
+            sequence = self.parse_sequence(body)
+            return explaining.sequence(sequence, store, warn, load, now, instant, step)
+        request = self.parse_availability(body)
+        return explaining.availability(request, store, warn, load, now, instant)
 
     def availability_result(
         self, body: Body, *, limits: Limits | None = None
@@ -437,6 +472,17 @@ def _max_age(value: int | str | timedelta | None) -> int | None:
     if seconds <= 0:
         raise UsageError("max_age must be positive")
     return int(seconds)
+
+
+def _is_sequence(body: Body) -> bool:
+    """Whether a body is a Sequenced Availability request (a JSON object with
+    ``sequence``); a body that is not JSON is left for the parser to report."""
+    if isinstance(body, bytes | str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return False
+    return isinstance(body, Mapping) and "sequence" in body
 
 
 def _json_bytes(body: Body) -> bytes | str:

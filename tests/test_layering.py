@@ -77,7 +77,7 @@ def under(name: str, *prefixes: str) -> bool:
     return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
 
 
-PURE = files_of("solve", "api", "ical", "find")
+PURE = files_of("solve", "api", "ical", "find", "explain")
 
 
 @pytest.mark.parametrize("path", PURE, ids=module_name)

@@ -56,19 +56,19 @@ def busy_json(
     sub: str, intervals: Iterable[BusyInterval], *, show_private: bool = False
 ) -> dict[str, Any]:
     """What the loader made of an account (``cronoslot busy``)."""
+    return {"sub": sub, "busy": [event_json(busy, show_private) for busy in intervals]}
+
+
+def event_json(busy: BusyInterval, show_private: bool = False) -> dict[str, Any]:
+    """One busy interval with its identity; a private event's summary is null unless
+    ``show_private``."""
     return {
-        "sub": sub,
-        "busy": [
-            {
-                "start": format_time(busy.start),
-                "end": format_time(busy.end),
-                "transparency": str(busy.transparency),
-                "calendar_id": busy.calendar_id,
-                "event_uid": busy.event_uid,
-                "event_id": busy.event_id,
-                "tags": sorted(busy.tags),
-                "summary": None if busy.private and not show_private else busy.summary,
-            }
-            for busy in intervals
-        ],
+        "start": format_time(busy.start),
+        "end": format_time(busy.end),
+        "transparency": str(busy.transparency),
+        "calendar_id": busy.calendar_id,
+        "event_uid": busy.event_uid,
+        "event_id": busy.event_id,
+        "tags": sorted(busy.tags),
+        "summary": None if busy.private and not show_private else busy.summary,
     }

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import CronoslotError, ExitCode, InvalidRequest
-from . import cache_commands, find, queries, sync_commands
+from . import cache_commands, explain, find, queries, sync_commands
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -81,6 +81,7 @@ for command in (
     *cache_commands.COMMANDS,
     *sync_commands.COMMANDS,
     *find.COMMANDS,
+    *explain.COMMANDS,
 ):
     cli.add_command(command)
 

@@ -43,9 +43,10 @@ def _answer(
     no_cache: bool,
     sync_first: bool,
     max_age: int | None,
+    explain: bool = False,
 ) -> None:
     """Read REQUEST, answer it (after syncing its calendars' sources with --sync), print
-    the answer."""
+    the answer (and with ``explain``, an empty answer's diagnosis on stderr)."""
     body = read_request(ctx, request)
     limits = NO_API_LIMITS if no_api_limits else None
     with open_session(
@@ -65,6 +66,10 @@ def _answer(
                     session.sync_request(query, progress=bar)
             result = session.answer_availability(query)
             show_availability(ctx, session, query, result, output_format, tz)
+            if explain and not result.slots:
+                from .explain import print_diagnosis
+
+                print_diagnosis(session, body, tz, environment(ctx).messages)
         else:
             with readable_problems(ctx, session, body, kind):
                 loop = session.parse_sequence(body, limits=limits)
@@ -76,6 +81,7 @@ def _answer(
 
 @click.command()
 @query_options
+@click.option("--explain", is_flag=True, help="With an empty answer, print why on stderr.")
 @click.pass_context
 def availability(ctx: click.Context, /, **options: Any) -> None:
     """Answer an Availability query read from REQUEST (a file, or '-' for stdin).

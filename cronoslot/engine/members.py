@@ -59,13 +59,7 @@ class MemberData:
     chosen: dict[Member, list[str]] = field(default_factory=dict)
 
     def _rules(self, member: Member) -> tuple[AvailabilityRule, ...]:
-        if not member.managed_availability:
-            return ()
-        rules = self.store.availability_rules(member.sub)
-        if member.availability_rule_ids is not None:
-            chosen = set(member.availability_rule_ids)
-            rules = tuple(rule for rule in rules if rule.availability_rule_id in chosen)
-        return rules
+        return chosen_rules(self.store, member)
 
     def _calendar_ids(self, member: Member, rules: Sequence[AvailabilityRule]) -> list[str]:
         """SPEC 2: ``calendar_ids`` if given; else the chosen rules' calendars when they name
@@ -204,3 +198,15 @@ def _modified(path: Path) -> int | None:
         return int(path.stat().st_mtime)
     except OSError:
         return None
+
+
+def chosen_rules(store: Store, member: Member) -> tuple[AvailabilityRule, ...]:
+    """SPEC 5: the availability rules a member appearance chose (none without
+    ``managed_availability``; every rule when ``availability_rule_ids`` is absent)."""
+    if not member.managed_availability:
+        return ()
+    rules = store.availability_rules(member.sub)
+    if member.availability_rule_ids is not None:
+        chosen = set(member.availability_rule_ids)
+        rules = tuple(rule for rule in rules if rule.availability_rule_id in chosen)
+    return rules

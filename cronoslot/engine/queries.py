@@ -51,6 +51,8 @@ class LoadOptions:
     workers: int | None = 1
     progress: Progress | None = None
     freshness: Policy | None = None
+    # Every busy interval with its identity, never bare spans (for ``explain``).
+    events_whole: bool = False
 
 
 def _widest_buffer(groups: Iterable[Group], *defaults: int) -> int:
@@ -103,7 +105,7 @@ def _member_data(
         options.cache,
         options.workers,
         options.progress,
-        excluded.event_uids | excluded.event_ids,
+        None if options.events_whole else excluded.event_uids | excluded.event_ids,
         policy=options.freshness or Policy(),
     )
     data.load(members)

@@ -11,18 +11,14 @@ intervals that satisfy a query are closed under taking sub-intervals, so from an
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
 
-from ..intervals import Interval, component_end, contains, intersect, normalise, subtract
+from ..intervals import Interval, component_end, contains, intersect, normalise
 from ..models import (
     DEFAULT_START_INTERVAL,
     AvailabilityRequest,
     AvailabilityResult,
     Buffer,
-    BusyInterval,
-    Constraint,
     ExcludedEvents,
     Group,
     Member,
@@ -31,64 +27,22 @@ from ..models import (
     ResponseFormat,
     Slot,
     SyncStatus,
-    Transparency,
 )
-from ..timeutil import WEEK, from_datetime, get_zone, grid_ceil, iso_week_start, to_datetime
+from ..timeutil import grid_ceil
+from .layers import filter_busy as filter_busy  # re-exported: part of this module's API
+from .layers import member_layers
 
 # Worse statuses win when one account appears more than once.
 _STATUS_RANK = {SyncStatus.ACTIVE: 0, SyncStatus.PENDING: 1, SyncStatus.DISCONNECTED: 2}
 
 
-def filter_busy(member: Member, data: MemberInput, excluded: ExcludedEvents) -> list[BusyInterval]:
-    """The member's busy intervals after the request's filters (SPEC 2): ``ignore_tentative``,
-    ``ignored_extended_transparencies``, ``excluded_events`` and ``only_managed_events``.
-    Zero-length intervals are dropped too: they block nothing and count for nothing."""
-    kept: list[BusyInterval] = []
-    for busy in data.busy:
-        if busy.end <= busy.start:
-            continue
-        if member.ignore_tentative and busy.transparency == Transparency.TENTATIVE:
-            continue
-        if busy.transparency in member.ignored_extended_transparencies:
-            continue
-        if excluded.excludes(busy):
-            continue
-        if member.only_managed_events and not busy.managed:
-            continue
-        kept.append(busy)
-    return kept
-
-
 def member_available_set(
     member: Member, data: MemberInput, buffer: Buffer, excluded: ExcludedEvents, window: Interval
 ) -> list[Interval]:
-    """The member's available set A_m (SPEC 4 steps 1-3) clipped to ``window``, normalised.
-    ``buffer`` is the default (top-level or step) buffer; ``member.buffer`` overrides it."""
-    window_start, window_end = window
-    available: list[Interval] = [(window_start, window_end)] if window_end > window_start else []
-    if member.available_union is not None:
-        available = intersect(available, member.available_union)
-    if member.managed_availability:
-        # No managed data at all means no managed time, hence no availability.
-        available = intersect(available, normalise(data.managed or ()))
-    if not available:
-        return []
-    busy = filter_busy(member, data, excluded)
-    own = member.buffer if member.buffer is not None else buffer
-    # A slot [a, b) needs [a - before, b + after) free, so busy [s, e) rules out
-    # every slot that meets [s - after, e + before).
-    blocked = [(interval.start - own.after, interval.end + own.before) for interval in busy]
-    if data.spans:
-        if member.only_managed_events or member.availability_constraints:
-            raise ValueError("bare busy spans given for a member whose options need events")
-        for transparency, spans in data.spans:
-            if member.ignore_tentative and transparency == Transparency.TENTATIVE:
-                continue
-            if transparency in member.ignored_extended_transparencies:
-                continue
-            blocked.extend((start - own.after, end + own.before) for start, end in spans)
-    blocked.extend(_constraint_blocks(member.availability_constraints, busy))
-    return subtract(available, normalise(blocked))
+    """The member's available set A_m (SPEC 4 steps 1-3) clipped to ``window``, normalised:
+    the available time of its layers (``layers.member_layers``). ``buffer`` is the default
+    (top-level or step) buffer; ``member.buffer`` overrides it."""
+    return member_layers(member, data, buffer, excluded, window).available_set()
 
 
 def evaluate(
@@ -289,35 +243,6 @@ def _covered_by_at_least(sets: Sequence[Sequence[Interval]], count: int) -> list
             covered.append((opened_at, instant))
             opened_at = None
     return normalise(covered)
-
-
-def _constraint_blocks(
-    constraints: Sequence[Constraint], busy: Sequence[BusyInterval]
-) -> Iterator[Interval]:
-    """Whole days or ISO weeks in which a constraint's limit is already reached; each counted
-    event falls in the day or week where it starts, wherever that is."""
-    for constraint in constraints:
-        counts: Counter[Interval] = Counter()
-        for interval in busy:
-            if constraint.tags <= interval.tags:
-                counts[_period_of(constraint, interval.start)] += 1
-        for period, count in counts.items():
-            if count >= constraint.limit:
-                yield period
-
-
-def _period_of(constraint: Constraint, instant: int) -> Interval:
-    """The day (midnight to midnight in the constraint's zone) or ISO week holding ``instant``."""
-    if constraint.period == "week":
-        week_start = iso_week_start(instant)
-        return (week_start, week_start + WEEK)
-    zone = get_zone(constraint.tzid or "UTC")
-    local_day = to_datetime(instant).astimezone(zone).date()
-    next_day = local_day + timedelta(days=1)
-    # Built from wall-clock midnights, so DST days last 23 or 25 hours.
-    day_start = datetime(local_day.year, local_day.month, local_day.day, tzinfo=zone)
-    day_end = datetime(next_day.year, next_day.month, next_day.day, tzinfo=zone)
-    return (from_datetime(day_start), from_datetime(day_end))
 
 
 def _subs_in_order(groups: Sequence[Group]) -> list[str]:
