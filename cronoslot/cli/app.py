@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import CronoslotError, ExitCode, InvalidRequest
-from . import cache_commands, queries
+from . import cache_commands, queries, serve
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -76,7 +76,7 @@ def cli() -> None:
     """
 
 
-for command in (*queries.COMMANDS, *cache_commands.COMMANDS):
+for command in (*queries.COMMANDS, *cache_commands.COMMANDS, *serve.COMMANDS):
     cli.add_command(command)
 
 
