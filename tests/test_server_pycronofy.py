@@ -189,3 +189,24 @@ def test_the_log_holds_no_token(server: ServerProcess) -> None:
     client_for(server).availability(**availability_arguments(sample))
     assert server.wait_for_access_lines(1)
     assert TOKEN not in server.log()
+
+
+def test_the_readme_example(server: ServerProcess, sent: list[bytes]) -> None:
+    # README's call as written: members as plain subs, the duration in minutes.
+    period = {"start": "2027-04-22T09:00:00Z", "end": "2027-04-22T18:00:00Z"}
+    slots = client_for(server).availability(
+        participants=[
+            {
+                "members": ["acc_5ba21743f408617d1269ea1e", "acc_64b17d868090ea21640c914c"],
+                "required": "all",
+            }
+        ],
+        required_duration=60,
+        available_periods=[period],
+        response_format="slots",
+    )
+    body = json.loads(sent[-1])
+    assert body["participants"][0]["members"][0] == {"sub": "acc_5ba21743f408617d1269ea1e"}
+    assert body["required_duration"] == {"minutes": 60}
+    assert slots == cli_output("availability", sent[-1])["available_slots"]
+    assert slots
