@@ -21,6 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from cronoslot.cli.app import cli
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
 from cronoslot.server.app import AccessLog
 from cronoslot.server.auth import Tokens
 from cronoslot.server.settings import ServerSettings
@@ -28,14 +31,12 @@ from cronoslot.server.settings import ServerSettings
 from .conftest import SAMPLES
 from .server_process import Reply, ServerProcess, worker_pids
 
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
-
 NOW = "2027-04-01T00:00:00Z"
 TOKEN = "t0ken-of-the-file"
 OTHER_TOKEN = "another-token"
 ENV_TOKEN = "token-from-the-environment"
 BROKEN = "acc_broken"
+WARNED = "acc_with_a_broken_event"
 REQUESTS = sorted((SAMPLES / "requests").glob("*.json"))
 ONE_MIB = 1024 * 1024
 
@@ -82,6 +83,15 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(SAMPLES / "calendars", root)
     (root / BROKEN).mkdir()
     (root / BROKEN / "work.ics").write_text("this is not a calendar\n")
+    (root / WARNED).mkdir()
+    (root / WARNED / "work.ics").write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//server//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:no-start@test\r\nDTSTAMP:20270101T000000Z\r\n"
+        "DTEND:20270422T100000Z\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:fine@test\r\nDTSTAMP:20270101T000000Z\r\n"
+        "DTSTART:20270422T090000Z\r\nDTEND:20270422T100000Z\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
     return root
 
 
@@ -179,6 +189,22 @@ def test_unusable_calendar_data_is_500_naming_the_account_and_calendar(
     )
     assert f"{BROKEN}/work.ics" in answer["description"]
     assert str(store) not in reply.body.decode()  # nothing of the server's own paths
+
+
+def test_calendar_warnings_are_logged_once_per_worker(server: ServerProcess, store: Path) -> None:
+    body = {
+        "participants": [{"members": [{"sub": WARNED}], "required": "all"}],
+        "required_duration": {"minutes": 30},
+        "query_periods": [{"start": "2027-04-22T08:00:00Z", "end": "2027-04-22T12:00:00Z"}],
+    }
+    for _ in range(6):
+        reply = query(server, json.dumps(body).encode())
+        assert reply.status == 200
+    periods = [(p["start"][11:16], p["end"][11:16]) for p in reply.json()["available_periods"]]
+    assert periods == [("08:00", "09:00"), ("10:00", "12:00")]  # the good event counts
+    warnings = [line for line in server.log().splitlines() if "no-start@test" in line]
+    assert 1 <= len(warnings) <= 2  # two workers, each saying it once
+    assert all(line.startswith("warning: ") for line in warnings)
 
 
 @pytest.mark.parametrize(
@@ -373,6 +399,7 @@ def test_no_auth_on_loopback_answers_without_a_token_and_stops_cleanly(tmp_path:
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
     assert "Traceback" not in server.log()
     assert "leaked" not in server.log()
+    assert server.log().splitlines()[-1] == "cronoslot serve: stopped"
 
 
 # --- in this process: the last guard -----------------------------------------------------

@@ -106,3 +106,9 @@ def test_each_warning_is_logged_once() -> None:
     for message in ("a broken event\nin work.ics", "another", "a broken event\nin work.ics"):
         once(message)
     assert lines == ["warning: a broken event in work.ics", "warning: another"]
+
+
+def test_a_long_warning_is_shortened() -> None:
+    lines: list[str] = []
+    _OncePerWarning(lines.append)("unknown key '" + "k" * 5000 + "' ignored")
+    assert len(lines[0]) < 600 and lines[0].endswith("...")

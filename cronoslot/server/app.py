@@ -196,6 +196,7 @@ def build_app(settings: ServerSettings, pool: QueryPool, log: Log = log_line) ->
             yield
         finally:
             pool.close()
+            log("cronoslot serve: stopped")
 
     routes = [Route(HEALTH_PATH, _health, methods=["GET"])]
     routes += [

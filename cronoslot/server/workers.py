@@ -41,6 +41,7 @@ Log = Callable[[str], None]
 _START_TIMEOUT = 120.0
 # A worker logs a given warning once, and remembers this many of them.
 _WARNINGS_REMEMBERED = 1000
+_WARNING_LENGTH = 500
 
 
 def log_line(line: str) -> None:
@@ -50,8 +51,9 @@ def log_line(line: str) -> None:
 
 
 class _OncePerWarning:
-    """Logs each distinct warning once: a broken event would otherwise be logged again at
-    every query that reads its calendar."""
+    """Logs each distinct warning (about calendar data, or an unknown key of a request)
+    once, shortened: a broken event would otherwise be logged again at every query that
+    reads its calendar."""
 
     def __init__(self, log: Log) -> None:
         self._log = log
@@ -63,7 +65,10 @@ class _OncePerWarning:
         if len(self._seen) >= _WARNINGS_REMEMBERED:
             del self._seen[next(iter(self._seen))]
         self._seen[message] = None
-        self._log("warning: " + " ".join(message.splitlines()))
+        line = " ".join(message.splitlines())
+        if len(line) > _WARNING_LENGTH:  # a request's unknown key can be long
+            line = line[:_WARNING_LENGTH] + "..."
+        self._log("warning: " + line)
 
 
 # --- inside a worker process ------------------------------------------------------------
