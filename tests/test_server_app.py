@@ -300,7 +300,8 @@ def test_a_body_at_the_limit_is_read(server: ServerProcess) -> None:
 
 
 def test_unknown_paths_are_404(server: ServerProcess) -> None:
-    for method, path in [("GET", "/"), ("POST", "/v1/free_busy"), ("GET", "/v1/availability/x")]:
+    paths = [("GET", "/"), ("POST", "/v1/free_busy"), ("GET", "/v1/availability/x")]
+    for method, path in [*paths, ("POST", "/v1/availability/"), ("GET", "/healthz/")]:
         reply = checked(server.request(method, path, None, auth()))
         assert reply.status == 404, path
 

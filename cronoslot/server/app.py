@@ -203,7 +203,7 @@ def build_app(settings: ServerSettings, pool: QueryPool, log: Log = log_line) ->
         Route(path, _query_endpoint(kind, settings, pool), methods=["POST"])
         for path, kind in QUERY_PATHS.items()
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[
             Middleware(AccessLog, settings=settings, log=log),
@@ -212,6 +212,8 @@ def build_app(settings: ServerSettings, pool: QueryPool, log: Log = log_line) ->
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # "/v1/availability/" is a 404 like any unknown path
+    return app
 
 
 __all__ = ["HEALTH_PATH", "QUERY_PATHS", "build_app"]

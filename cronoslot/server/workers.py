@@ -60,14 +60,14 @@ class _OncePerWarning:
         self._seen: dict[str, None] = {}
 
     def __call__(self, message: str) -> None:
-        if message in self._seen:
-            return
-        if len(self._seen) >= _WARNINGS_REMEMBERED:
-            del self._seen[next(iter(self._seen))]
-        self._seen[message] = None
         line = " ".join(message.splitlines())
         if len(line) > _WARNING_LENGTH:  # a request's unknown key can be long
             line = line[:_WARNING_LENGTH] + "..."
+        if line in self._seen:
+            return
+        if len(self._seen) >= _WARNINGS_REMEMBERED:
+            del self._seen[next(iter(self._seen))]
+        self._seen[line] = None
         self._log("warning: " + line)
 
 
@@ -99,9 +99,9 @@ def _ready() -> int:
 def _answer(kind: Kind, body: bytes) -> Reply:
     """Answer one query body through this worker's session."""
     assert _session is not None, "the worker was started without a session"
-    answer = _session.availability if kind == "availability" else _session.sequence
+    ask = _session.availability if kind == "availability" else _session.sequence
     try:
-        result = answer(body)
+        result = ask(body)
     except Exception as error:
         return responses.for_error(error, _root, log_line)
     return responses.answer(result)
