@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import CronoslotError, ExitCode, InvalidRequest
-from . import cache_commands, explain, find, queries, sync_commands
+from . import cache_commands, explain, find, queries, serve, sync_commands
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -82,6 +82,7 @@ for command in (
     *sync_commands.COMMANDS,
     *find.COMMANDS,
     *explain.COMMANDS,
+    *serve.COMMANDS,
 ):
     cli.add_command(command)
 
