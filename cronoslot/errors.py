@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     INVALID_REQUEST = 1
     USAGE = 2
     CALENDAR_DATA = 3
+    CONFLICT = 5
     INTERNAL = 70
     INTERRUPTED = 130
 
@@ -35,6 +36,7 @@ _EXIT_MEANINGS = {
     ExitCode.INVALID_REQUEST: "invalid request: the error body is the last line of stderr",
     ExitCode.USAGE: "wrong command-line usage (an unknown option, a missing store, a bad --now)",
     ExitCode.CALENDAR_DATA: "calendar data that cannot be used, or a warning under --strict",
+    ExitCode.CONFLICT: "conflict: the chosen time is no longer available (nothing was booked)",
     ExitCode.INTERNAL: "internal failure, a bug of cronoslot's: please report it (EX_SOFTWARE)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
@@ -89,3 +91,15 @@ class UsageError(CronoslotError):
     """Wrong use of the command line or the library (a missing store, an unreadable request)."""
 
     exit_code = ExitCode.USAGE
+
+
+class BookingConflict(CronoslotError):
+    """A booking whose chosen time is no longer available (someone else booked it, or a
+    calendar changed since the query): nothing was written. ``conflicts`` says, per
+    event, what is no longer available."""
+
+    exit_code = ExitCode.CONFLICT
+
+    def __init__(self, conflicts: Sequence[str]) -> None:
+        self.conflicts = tuple(conflicts)
+        super().__init__(f"conflict: {'; '.join(self.conflicts)}; nothing was booked")

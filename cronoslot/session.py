@@ -17,7 +17,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +36,7 @@ from .models import (
 from .names import valid_name
 
 if TYPE_CHECKING:
+    from .book.results import Booking
     from .cache import Cache
     from .engine.loading import Progress
     from .store import Store
@@ -126,24 +128,30 @@ class Session:
         with every problem found."""
         from .api.request import parse_availability
 
-        return parse_availability(_json_bytes(body), **self._validation())
+        with self._reading():
+            return parse_availability(_json_bytes(body), **self._validation())
 
     def parse_sequence(self, body: Body) -> SequenceRequest:
         """Validate a Sequenced Availability query; raises ``InvalidRequest``."""
         from .api.request import parse_sequence
 
-        return parse_sequence(_json_bytes(body), **self._validation())
+        with self._reading():
+            return parse_sequence(_json_bytes(body), **self._validation())
 
     def answer_availability(self, request: AvailabilityRequest) -> AvailabilityResult:
         """Answer a validated Availability request (calendars are read here)."""
         from .engine import queries
 
-        return queries.availability(request, self._store(), self._calendar_warning, self._load())
+        with self._reading():
+            store = self._store()
+            return queries.availability(request, store, self._calendar_warning, self._load())
 
     def answer_sequence(self, request: SequenceRequest) -> SequenceResult:
         from .engine import queries
 
-        return queries.sequence(request, self._store(), self._calendar_warning, self._load())
+        with self._reading():
+            store = self._store()
+            return queries.sequence(request, store, self._calendar_warning, self._load())
 
     def busy_intervals(self, sub: str, start: Moment, end: Moment) -> list[BusyInterval]:
         """The busy intervals behind ``busy``, sorted by start, end, calendar_id."""
@@ -154,10 +162,62 @@ class Session:
             raise UsageError("the end must be after the start")
         if not valid_name(sub):
             raise UsageError(f"{sub!r} is not a valid account name")
-        store = self._store()
-        if not store.has_account(sub):
-            raise UsageError(f"no account '{sub}' in the store {self.root}")
-        return queries.busy(store, sub, first, last, self._calendar_warning, self._load())
+        with self._reading():
+            store = self._store()
+            if not store.has_account(sub):
+                raise UsageError(f"no account '{sub}' in the store {self.root}")
+            return queries.busy(store, sub, first, last, self._calendar_warning, self._load())
+
+    # --- booking -----------------------------------------------------------------------
+
+    def book(self, request: Body, choice: Body, **options: Any) -> dict[str, Any]:
+        """Book ``choice``, one item of this session's answer to ``request``, into every
+        participant's booking calendar: ``{"booked": [{"event_id", "event_uid", "start",
+        "end", "subs"}]}``. Options as ``book_result``."""
+        from .book.results import booking_json
+
+        return booking_json(self.book_result(request, choice, **options))
+
+    def book_result(
+        self,
+        request: Body,
+        choice: Body,
+        *,
+        event_id: str | None = None,
+        summary: str | None = None,
+        description: str | None = None,
+        organizer: str | None = None,
+        calendar_id: str = "cronoslot",
+        invite_dir: str | os.PathLike[str] | None = None,
+        dry_run: bool = False,
+    ) -> Booking:
+        """``book`` as a ``Booking``. The check and the writes happen under the store's
+        exclusive lock: ``BookingConflict`` when the choice is no longer available
+        (nothing written), ``InvalidRequest`` when it is not an answer to ``request``."""
+        from .book.booking import Booker, BookingOptions
+
+        options = BookingOptions(
+            event_id=event_id,
+            summary=summary,
+            description=description,
+            organizer=organizer,
+            calendar_id=calendar_id,
+            invite_dir=None if invite_dir is None else Path(invite_dir),
+            dry_run=dry_run,
+        )
+        return Booker(self, now=self._now(), note=self._note).book(request, choice, options)
+
+    def cancel(
+        self, event_id: str, *, invite_dir: str | os.PathLike[str] | None = None
+    ) -> dict[str, Any]:
+        """Take a booked event out of every booking calendar: ``{"cancelled": [...]}``;
+        ``InvalidRequest`` (``unknown_event``) when no booking calendar holds it."""
+        from .book.booking import Booker
+        from .book.results import booking_json
+
+        directory = None if invite_dir is None else Path(invite_dir)
+        booker = Booker(self, now=self._now(), note=self._note)
+        return booking_json(booker.cancel(event_id, directory))
 
     # --- warnings ----------------------------------------------------------------------
 
@@ -193,6 +253,15 @@ class Session:
             "strict": self.strict,
             "warn": self._note,
         }
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Hold the store shared while a call reads it, so that it never sees a booking
+        half written; an interrupted booking is rolled back first."""
+        from .book.lock import shared
+
+        with shared(self.root, self._note):
+            yield
 
     def _store(self) -> Store:
         from .store import Store

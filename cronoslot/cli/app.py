@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import CronoslotError, ExitCode, InvalidRequest
-from . import cache_commands, queries
+from . import book_commands, cache_commands, queries
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -76,7 +76,7 @@ def cli() -> None:
     """
 
 
-for command in (*queries.COMMANDS, *cache_commands.COMMANDS):
+for command in (*queries.COMMANDS, *cache_commands.COMMANDS, *book_commands.COMMANDS):
     cli.add_command(command)
 
 

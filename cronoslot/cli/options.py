@@ -127,9 +127,10 @@ def query_options(command: F) -> F:
     )
 
 
-def read_request(ctx: click.Context, source: str | None) -> bytes:
-    """REQUEST's bytes: a file, or stdin for '-' (or nothing, unless stdin is a terminal:
-    then print the usage and exit 2 instead of waiting)."""
+def read_request(ctx: click.Context, source: str | None, *, what: str = "REQUEST") -> bytes:
+    """REQUEST's bytes (or another input's, named ``what``): a file, or stdin for '-' (or
+    nothing, unless stdin is a terminal: then print the usage and exit 2 instead of
+    waiting)."""
     env = environment(ctx)
     if source is None or source == "-":
         stdin = env.input
@@ -144,7 +145,7 @@ def read_request(ctx: click.Context, source: str | None) -> bytes:
     try:
         return Path(source).read_bytes()
     except OSError as error:
-        raise UsageError(f"cannot read REQUEST '{source}': {error.strerror or error}") from None
+        raise UsageError(f"cannot read {what} '{source}': {error.strerror or error}") from None
 
 
 def warning_printer(ctx: click.Context) -> Callable[[str], None]:
