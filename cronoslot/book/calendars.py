@@ -49,8 +49,14 @@ class BookingCalendar:
         self.text = new_calendar() if self.before is None else _decode(self.before)
 
     def change(self) -> FileChange | None:
+        """The file change to write, if any. Raises ``CalendarDataError`` for a change to
+        a file that was truncated when read (it is never rewritten)."""
         after = _encode(self.text)
-        return None if after == self.before else FileChange(self.path, self.before, after)
+        if after == self.before:
+            return None
+        if self.before is not None and not is_complete(_decode(self.before)):
+            raise CalendarDataError(self.path, "is truncated (no END:VCALENDAR); not rewritten")
+        return FileChange(self.path, self.before, after)
 
 
 def _read_header(path: Path) -> bytes:
@@ -105,7 +111,7 @@ class BookingCalendars:
             calendar = self.owned[key]
             if not is_complete(calendar.text):
                 raise CalendarDataError(
-                    calendar.path, "is truncated (no END:VCALENDAR); it is not rewritten"
+                    calendar.path, "is truncated (no END:VCALENDAR); not rewritten"
                 )
             return calendar
         files = self.store.calendar_files(sub, calendar_id)
