@@ -122,22 +122,31 @@ def _delete(journal: Path) -> None:
     sync_folder(journal.parent)
 
 
+def begin(root: Path, changes: Sequence[FileChange]) -> None:
+    """Record the changes about to be written (before the first of them)."""
+    atomic_write(root / JOURNAL_NAME, _encode(root, changes), mode=0o600)
+
+
+def commit(root: Path) -> None:
+    """Mark the changes written: delete the journal."""
+    _delete(root / JOURNAL_NAME)
+
+
 def apply(root: Path, changes: Sequence[FileChange], *, write: Writer = write_calendar) -> None:
     """Write every change, or none: journal, files, commit. On any failure the files
     already written are restored and the error is raised (if restoring fails too, the
     journal stays for the next command to finish)."""
     if not changes:
         return
-    journal = root / JOURNAL_NAME
-    atomic_write(journal, _encode(root, changes), mode=0o600)
+    begin(root, changes)
     try:
         for change in changes:
             write(change.path, change.after)
     except BaseException:
         _roll_back(changes)
-        _delete(journal)
+        commit(root)
         raise
-    _delete(journal)
+    commit(root)
 
 
 def recover(root: Path, note: Warn) -> bool:
@@ -161,4 +170,14 @@ def recover(root: Path, note: Warn) -> bool:
     return True
 
 
-__all__ = ["JOURNAL_NAME", "FileChange", "Writer", "apply", "has_journal", "recover"]
+__all__ = [
+    "JOURNAL_NAME",
+    "FileChange",
+    "Writer",
+    "apply",
+    "begin",
+    "commit",
+    "has_journal",
+    "recover",
+    "write_calendar",
+]
