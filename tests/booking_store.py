@@ -87,9 +87,7 @@ def loop_request(**extra: Any) -> dict[str, Any]:
                     {"members": [{"sub": "acc_ben"}, {"sub": ROOM}], "required": "all"}
                 ],
                 "required_duration": {"minutes": 30},
-                "buffer": {
-                    "before": {"minimum": {"minutes": 15}, "maximum": {"minutes": 60}}
-                },
+                "buffer": {"before": {"minimum": {"minutes": 15}, "maximum": {"minutes": 60}}},
             },
         ],
         **extra,

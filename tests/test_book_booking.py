@@ -168,9 +168,7 @@ def test_a_reschedule_leaves_accounts_no_longer_in_the_choice(
     assert at("09:00") in starts(cal, slot_request(("acc_ben", "acc_cat")))
 
 
-def test_booking_the_same_choice_twice_changes_nothing(
-    cal: cronoslot.Session, store: Path
-) -> None:
+def test_booking_the_same_choice_twice_changes_nothing(cal: cronoslot.Session, store: Path) -> None:
     cal.book(slot_request(), slot("09:00", "10:00"), event_id="call")
     before = snapshot(store)
     answer = cal.book(slot_request(), slot("09:00", "10:00"), event_id="call")

@@ -141,6 +141,7 @@ def _check_place(
     duration: int,
     union: Sequence[Interval],
     grid: int | None,
+    where: str = "inside the query periods",
 ) -> None:
     start, end = times
     if end - start != duration:
@@ -151,7 +152,7 @@ def _check_place(
         )
         return
     if not _inside(union, start, end):
-        check.fail(key_path(path, "start"), "invalid_value", "not inside the query periods")
+        check.fail(key_path(path, "start"), "invalid_value", f"not {where}")
     elif grid is not None and start % grid != 0:
         check.fail(key_path(path, "start"), "invalid_value", f"not on the {_minutes(grid)} grid")
 
@@ -189,15 +190,15 @@ def _read_slot(
         check.fail("event_id", "invalid_value", problem)
     times = _read_times(check, choice, "choice")
     if times is not None:
+        duration = request.required_duration
         if request.query_slots is not None:
-            if times[0] not in request.query_slots:
-                check.fail("choice.start", "invalid_value", "not one of the query_slots")
-            grid = None
+            slots = [(start, start + duration) for start in request.query_slots]
+            _check_place(check, "choice", times, duration, slots, None, "one of the query_slots")
         else:
             grid = request.start_interval
             if grid is None and request.response_format != "periods":
                 grid = DEFAULT_START_INTERVAL
-        _check_place(check, "choice", times, request.required_duration, request.query_union, grid)
+            _check_place(check, "choice", times, duration, request.query_union, grid)
     participants = _read_participants(
         check, choice.get("participants"), "choice.participants", request.participants
     )

@@ -324,9 +324,7 @@ def put_event(text: str, event_id: str, block_text: str) -> str:
     copies removed), or added at the end of the calendar when it has none."""
     existing = blocks_of(text, event_id)
     if not existing:
-        end = _calendar_end(text)
-        if end > 0 and text[end - 1] not in "\r\n":  # a calendar ending without a break
-            block_text = CRLF + block_text
+        end = _calendar_end(text)  # the start of a line: the block fits in before it
         return text[:end] + block_text + text[end:]
     for block in reversed(existing[1:]):
         text = text[: block.begin] + text[block.end :]
