@@ -74,9 +74,7 @@ def test_a_booking_waits_for_the_holder_and_not_beyond_its_death(
     waits_for(holder, book)
 
 
-def test_a_query_waits_while_a_booking_writes(
-    store: Path, holder: subprocess.Popen[str]
-) -> None:
+def test_a_query_waits_while_a_booking_writes(store: Path, holder: subprocess.Popen[str]) -> None:
     def query() -> None:
         with cronoslot.open(store, now=NOW, cache=False) as cal:
             cal.busy("acc_ann", "2027-04-22T00:00:00Z", "2027-04-23T00:00:00Z")
