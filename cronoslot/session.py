@@ -9,6 +9,11 @@ changed since the last call), reads the clock when no ``now`` was given, and gat
 own loading state. One session may be used many times and from several threads at once;
 only the collected warnings and the cache connection (which serialises its own use) are
 shared.
+
+Every call that reads the store holds the store's lock shared while it reads
+(``book.lock``): a booking, which holds it exclusively, is never seen half written, and
+one a killed process left is rolled back before anything is read. ``book`` and ``cancel``
+go through the same validation and query methods as the queries (``book.booking``).
 """
 
 from __future__ import annotations

@@ -223,13 +223,9 @@ class Booker:
                     calendar.text = remove_event(calendar.text, chosen.event_id)
             for target in targets:
                 target.text = put_event(target.text, chosen.event_id, text)
+        subs = chosen.participants
         booked = BookedEvent(
-            event_id=event.event_id,
-            event_uid=event.uid,
-            start=event.start,
-            end=event.end,
-            subs=chosen.participants,
-            sequence=event.sequence,
+            event.event_id, event.uid, event.start, event.end, subs, event.sequence
         )
         return booked, event
 
