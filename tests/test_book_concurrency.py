@@ -134,8 +134,12 @@ def test_kill_9_at_any_moment_leaves_the_whole_booking_or_none(tmp_path: Path) -
             stdout=subprocess.DEVNULL,
         )
         assert not (store / JOURNAL_NAME).exists()
+        assert not [p for p in store.glob("*/.cronoslot-tmp-*")], "left temporary files"
         seen = {sub: events_of(store, sub) for sub in ACCOUNTS}
         assert len(set(map(tuple, seen.values()))) == 1, (attempt, seen)  # all or none
         assert len(seen["acc_ann"]) <= 2, (attempt, seen)
     # The kills did land while bookings were writing (else this test proves little).
     assert interrupted >= 1
+    # The next booking clears what a journal killed while being written left.
+    subprocess.run(book(store, request, choices[0], "last"), cwd=ROOT, timeout=120)
+    assert not [p for p in store.rglob(".cronoslot-tmp-*")]

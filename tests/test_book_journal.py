@@ -123,3 +123,18 @@ def test_a_rewritten_file_keeps_its_permissions(tmp_path: Path) -> None:
     write_calendar(path, b"new")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_bytes() == b"new"
+
+
+def test_recovery_removes_the_temporary_files_of_a_killed_write(tmp_path: Path) -> None:
+    paths = files(tmp_path, 2)
+    planned = changes(paths)
+    journal.begin(tmp_path, planned)
+    leftover = paths[1].parent / ".cronoslot-tmp-cronoslot.ics.0123456789ab"
+    leftover.write_bytes(b"half")
+    other = paths[1].parent / ".cronoslot-tmp-work.ics.0123456789ab"  # not the booking's
+    other.write_bytes(b"someone else's")
+    journal_leftover = tmp_path / f".cronoslot-tmp-{JOURNAL_NAME}.0123456789ab"
+    journal_leftover.write_bytes(b"{")
+    journal.recover(tmp_path, print)
+    assert not leftover.exists() and not journal_leftover.exists()
+    assert other.exists()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import CalendarDataError, Warn
 from ..names import valid_name
-from ..store.writer import atomic_write, sync_folder
+from ..store.writer import atomic_write, remove_leftovers, sync_folder
 
 JOURNAL_NAME = ".cronoslot-journal.json"
 
@@ -153,12 +153,15 @@ def recover(root: Path, note: Warn) -> bool:
     """Roll back the booking an interrupted process left (call with the store locked
     exclusively); True when there was one. Raises ``CalendarDataError`` when it cannot."""
     journal = root / JOURNAL_NAME
+    remove_leftovers(journal)  # a journal killed while being written was never used
     data = _read(journal)
     if data is None:
         return False
     changes = _decode(root, journal, data)
     try:
         foreign = _roll_back(changes)
+        for change in changes:
+            remove_leftovers(change.path)
         _delete(journal)
     except OSError as error:
         raise CalendarDataError(
