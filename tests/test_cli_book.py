@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cronoslot.cli.app import cli
 
@@ -170,3 +172,35 @@ def test_table_and_dry_run(store: Path, tmp_path: Path) -> None:
     assert "Would book" in result.stdout
     assert "2027-04-22 10:00" in result.stdout  # 09:00Z in London summer time
     assert not any(booking_file(store, sub).exists() for sub in ACCOUNTS)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+CHOICE_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "start": st.sampled_from([at("09:00"), at("09:07"), "x"]) | JSON,
+        "end": st.sampled_from([at("10:00"), at("10:07")]) | JSON,
+        "participants": st.lists(st.fixed_dictionaries({"sub": st.sampled_from(ACCOUNTS)})) | JSON,
+        "sequence": JSON,
+    },
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(choice=CHOICE_LIKE | JSON, event_id=st.none() | st.text(max_size=20))
+def test_no_choice_makes_a_traceback(
+    store: Path, tmp_path: Path, choice: Any, event_id: str | None
+) -> None:
+    request = write(tmp_path / "slots.json", make_slot_request())
+    options = [] if event_id is None else ["--event-id", event_id]
+    result = run(store, "book", request, "-", "--now", NOW, *options, stdin=json.dumps(choice))
+    assert result.exit_code in (0, 1, 2, 5), result.output
+    assert "Traceback" not in result.output

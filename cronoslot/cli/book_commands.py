@@ -70,6 +70,7 @@ def book(
     every participant's file is written, or none.
 
     Prints {"booked": [{"event_id", "event_uid", "start", "end", "subs"}]}.
+
     Exit status: 0 booked, 1 invalid request or a choice that is not an answer
     to it, 2 usage, 3 unusable calendar data (or a calendar cronoslot did not
     create), 5 no longer available (nothing written).
@@ -108,6 +109,7 @@ def cancel(
     --invite-dir, write its METHOD:CANCEL invitation.
 
     Prints {"cancelled": [{"event_id", "event_uid", "start", "end", "subs"}]}.
+
     Exit status: 0 cancelled, 1 no booking calendar holds EVENT_ID.
 
     \b
