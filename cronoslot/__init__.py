@@ -25,6 +25,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .errors import (
+        BookingConflict,
         CalendarDataError,
         CronoslotError,
         ExitCode,
@@ -53,6 +54,7 @@ _EXPORTS = {
     "open": "session",
     "Session": "session",
     "CronoslotError": "errors",
+    "BookingConflict": "errors",
     "InvalidRequest": "errors",
     "CalendarDataError": "errors",
     "StrictWarning": "errors",
@@ -73,6 +75,7 @@ _EXPORTS = {
 __all__ = [
     "AvailabilityRequest",
     "AvailabilityResult",
+    "BookingConflict",
     "BusyInterval",
     "CalendarDataError",
     "CronoslotError",

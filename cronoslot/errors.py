@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     CALENDAR_DATA = 3
     SYNC_FAILED = 4
+    CONFLICT = 5
     INTERNAL = 70
     INTERRUPTED = 130
 
@@ -37,6 +38,7 @@ _EXIT_MEANINGS = {
     ExitCode.USAGE: "wrong command-line usage (an unknown option, a missing store, a bad --now)",
     ExitCode.CALENDAR_DATA: "calendar data that cannot be used, or a warning under --strict",
     ExitCode.SYNC_FAILED: "at least one source failed to sync (the others still count)",
+    ExitCode.CONFLICT: "conflict: the chosen time is no longer available (nothing was booked)",
     ExitCode.INTERNAL: "internal failure, a bug of cronoslot's: please report it (EX_SOFTWARE)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
@@ -97,3 +99,15 @@ class SyncFailed(CronoslotError):
     """``cronoslot sync``: at least one source failed (the answer lists which, and why)."""
 
     exit_code = ExitCode.SYNC_FAILED
+
+
+class BookingConflict(CronoslotError):
+    """A booking whose chosen time is no longer available (someone else booked it, or a
+    calendar changed since the query): nothing was written. ``conflicts`` says, per
+    event, what is no longer available."""
+
+    exit_code = ExitCode.CONFLICT
+
+    def __init__(self, conflicts: Sequence[str]) -> None:
+        self.conflicts = tuple(conflicts)
+        super().__init__(f"conflict: {'; '.join(self.conflicts)}; nothing was booked")

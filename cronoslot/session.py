@@ -9,6 +9,11 @@ changed since the last call), reads the clock when no ``now`` was given, and gat
 own loading state. One session may be used many times and from several threads at once;
 only the collected warnings and the cache connection (which serialises its own use) are
 shared.
+
+Every call that reads the store holds the store's lock shared while it reads
+(``book.lock``): a booking, which holds it exclusively, is never seen half written, and
+one a killed process left is rolled back before anything is read. ``book`` and ``cancel``
+go through the same validation and query methods as the queries (``book.booking``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +42,7 @@ from .names import valid_name
 
 if TYPE_CHECKING:
     from .api.limits import Limits
+    from .book.results import Booking
     from .cache import Cache
     from .engine.loading import Progress
     from .explain import Explanation
@@ -154,12 +161,13 @@ class Session:
 
         instant = None if at is None else _instant(at, "at")
         now = self._now()
-        store, warn, load = self._store(), self._calendar_warning, self._load()
-        if step is not None or _is_sequence(body):
-            sequence = self.parse_sequence(body)
-            return explaining.sequence(sequence, store, warn, load, now, instant, step)
-        request = self.parse_availability(body)
-        return explaining.availability(request, store, warn, load, now, instant)
+        with self._reading():
+            store, warn, load = self._store(), self._calendar_warning, self._load()
+            if step is not None or _is_sequence(body):
+                sequence = self.parse_sequence(body)
+                return explaining.sequence(sequence, store, warn, load, now, instant, step)
+            request = self.parse_availability(body)
+            return explaining.availability(request, store, warn, load, now, instant)
 
     def availability_result(
         self, body: Body, *, limits: Limits | None = None
@@ -176,13 +184,15 @@ class Session:
         by default); raises ``InvalidRequest`` with every problem found."""
         from .api.request import parse_availability
 
-        return parse_availability(_json_bytes(body), **self._validation(limits))
+        with self._reading():
+            return parse_availability(_json_bytes(body), **self._validation(limits))
 
     def parse_sequence(self, body: Body, *, limits: Limits | None = None) -> SequenceRequest:
         """Validate a Sequenced Availability query; raises ``InvalidRequest``."""
         from .api.request import parse_sequence
 
-        return parse_sequence(_json_bytes(body), **self._validation(limits))
+        with self._reading():
+            return parse_sequence(_json_bytes(body), **self._validation(limits))
 
     def find(self, query: FindQuery) -> FindResult:
         """Answer a question in local time (``cronoslot find``): its plan (the days, their
@@ -197,7 +207,8 @@ class Session:
         if worked.body is None:
             return FindResult(worked, None, AvailabilityResult(query.response_format, ()))
         validation = self._validation(NO_API_LIMITS, now=now)
-        request = parse_availability(_json_bytes(worked.body), **validation)
+        with self._reading():
+            request = parse_availability(_json_bytes(worked.body), **validation)
         result = self.answer_availability(request)
         if worked.pick_slots:
             result = pick_slots(result, query.limit)
@@ -207,12 +218,16 @@ class Session:
         """Answer a validated Availability request (calendars are read here)."""
         from .engine import queries
 
-        return queries.availability(request, self._store(), self._calendar_warning, self._load())
+        with self._reading():
+            store = self._store()
+            return queries.availability(request, store, self._calendar_warning, self._load())
 
     def answer_sequence(self, request: SequenceRequest) -> SequenceResult:
         from .engine import queries
 
-        return queries.sequence(request, self._store(), self._calendar_warning, self._load())
+        with self._reading():
+            store = self._store()
+            return queries.sequence(request, store, self._calendar_warning, self._load())
 
     def availability_inputs(self, request: AvailabilityRequest) -> list[list[MemberInput]]:
         """What the solver gets for a validated request, ``[group][member]``: each member
@@ -220,15 +235,17 @@ class Session:
         status. For pictures of the query (``--format grid``) and explanations."""
         from .engine import queries
 
-        return queries.availability_inputs(
-            request, self._store(), self._calendar_warning, self._load()
-        )
+        with self._reading():
+            store = self._store()
+            return queries.availability_inputs(request, store, self._calendar_warning, self._load())
 
     def sequence_inputs(self, request: SequenceRequest) -> list[list[list[MemberInput]]]:
         """The same for a validated sequence request: ``[step][group][member]``."""
         from .engine import queries
 
-        return queries.sequence_inputs(request, self._store(), self._calendar_warning, self._load())
+        with self._reading():
+            store = self._store()
+            return queries.sequence_inputs(request, store, self._calendar_warning, self._load())
 
     # --- the accounts --------------------------------------------------------------------
 
@@ -285,10 +302,62 @@ class Session:
             raise UsageError("the end must be after the start")
         if not valid_name(sub):
             raise UsageError(f"{sub!r} is not a valid account name")
-        store = self._store()
-        if not store.has_account(sub):
-            raise UsageError(f"no account '{sub}' in the store {self.root}")
-        return queries.busy(store, sub, first, last, self._calendar_warning, self._load())
+        with self._reading():
+            store = self._store()
+            if not store.has_account(sub):
+                raise UsageError(f"no account '{sub}' in the store {self.root}")
+            return queries.busy(store, sub, first, last, self._calendar_warning, self._load())
+
+    # --- booking -----------------------------------------------------------------------
+
+    def book(self, request: Body, choice: Body, **options: Any) -> dict[str, Any]:
+        """Book ``choice``, one item of this session's answer to ``request``, into every
+        participant's booking calendar: ``{"booked": [{"event_id", "event_uid", "start",
+        "end", "subs"}]}``. Options as ``book_result``."""
+        from .book.results import booking_json
+
+        return booking_json(self.book_result(request, choice, **options))
+
+    def book_result(
+        self,
+        request: Body,
+        choice: Body,
+        *,
+        event_id: str | None = None,
+        summary: str | None = None,
+        description: str | None = None,
+        organizer: str | None = None,
+        calendar_id: str = "cronoslot",
+        invite_dir: str | os.PathLike[str] | None = None,
+        dry_run: bool = False,
+    ) -> Booking:
+        """``book`` as a ``Booking``. The check and the writes happen under the store's
+        exclusive lock: ``BookingConflict`` when the choice is no longer available
+        (nothing written), ``InvalidRequest`` when it is not an answer to ``request``."""
+        from .book.booking import Booker, BookingOptions
+
+        options = BookingOptions(
+            event_id=event_id,
+            summary=summary,
+            description=description,
+            organizer=organizer,
+            calendar_id=calendar_id,
+            invite_dir=None if invite_dir is None else Path(invite_dir),
+            dry_run=dry_run,
+        )
+        return Booker(self, now=self._now(), note=self._note).book(request, choice, options)
+
+    def cancel(
+        self, event_id: str, *, invite_dir: str | os.PathLike[str] | None = None
+    ) -> dict[str, Any]:
+        """Take a booked event out of every booking calendar: ``{"cancelled": [...]}``;
+        ``InvalidRequest`` (``unknown_event``) when no booking calendar holds it."""
+        from .book.booking import Booker
+        from .book.results import booking_json
+
+        directory = None if invite_dir is None else Path(invite_dir)
+        booker = Booker(self, now=self._now(), note=self._note)
+        return booking_json(booker.cancel(event_id, directory))
 
     # --- syncing sources (cronoslot.sync) --------------------------------------------------
 
@@ -404,6 +473,15 @@ class Session:
         if limits is not None:
             found["limits"] = limits
         return found
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Hold the store shared while a call reads it, so that it never sees a booking
+        half written; an interrupted booking is rolled back first."""
+        from .book.lock import shared
+
+        with shared(self.root, self._note):
+            yield
 
     def _store(self) -> Store:
         from .store import Store

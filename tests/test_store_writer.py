@@ -70,3 +70,15 @@ def test_kill_9_mid_write_leaves_a_whole_file(tmp_path: Path) -> None:
         data = target.read_bytes()
         first = data.split(b":", 1)[0]
         assert data == (first + b":") * (4_000_000 // 8), "a torn file"
+
+
+def test_remove_leftovers_removes_only_the_targets_temporary_files(tmp_path: Path) -> None:
+    from cronoslot.store.writer import remove_leftovers
+
+    target = tmp_path / "cronoslot.ics"
+    mine = tmp_path / ".cronoslot-tmp-cronoslot.ics.a1b2c3d4e5f6"
+    other = tmp_path / ".cronoslot-tmp-work.ics.a1b2c3d4e5f6"
+    for path in (target, mine, other):
+        path.write_bytes(b"x")
+    assert remove_leftovers(target) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, other.name])

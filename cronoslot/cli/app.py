@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import CronoslotError, ExitCode, InvalidRequest
-from . import cache_commands, explain, find, queries, serve, sync_commands
+from . import book_commands, cache_commands, explain, find, queries, serve, sync_commands
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -78,11 +78,12 @@ def cli() -> None:
 
 for command in (
     *queries.COMMANDS,
-    *cache_commands.COMMANDS,
-    *sync_commands.COMMANDS,
     *find.COMMANDS,
     *explain.COMMANDS,
+    *book_commands.COMMANDS,
+    *sync_commands.COMMANDS,
     *serve.COMMANDS,
+    *cache_commands.COMMANDS,
 ):
     cli.add_command(command)
 

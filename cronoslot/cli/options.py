@@ -183,9 +183,10 @@ def strict_option(command: F) -> F:
     )(command)
 
 
-def read_request(ctx: click.Context, source: str | None) -> bytes:
-    """REQUEST's bytes: a file, or stdin for '-' (or nothing, unless stdin is a terminal:
-    then print the usage and exit 2 instead of waiting)."""
+def read_request(ctx: click.Context, source: str | None, *, what: str = "REQUEST") -> bytes:
+    """REQUEST's bytes (or another input's, named ``what``): a file, or stdin for '-' (or
+    nothing, unless stdin is a terminal: then print the usage and exit 2 instead of
+    waiting)."""
     env = environment(ctx)
     if source is None or source == "-":
         stdin = env.input
@@ -200,7 +201,7 @@ def read_request(ctx: click.Context, source: str | None) -> bytes:
     try:
         return Path(source).read_bytes()
     except OSError as error:
-        raise UsageError(f"cannot read REQUEST '{source}': {error.strerror or error}") from None
+        raise UsageError(f"cannot read {what} '{source}': {error.strerror or error}") from None
 
 
 def warning_printer(ctx: click.Context) -> Callable[[str], None]:

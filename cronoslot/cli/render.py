@@ -10,6 +10,7 @@ from typing import IO
 from rich.console import Console
 from rich.table import Table
 
+from ..book.results import Booking
 from ..models import AvailabilityResult, BusyInterval, SequenceResult
 from ..timeutil import format_local
 from .lines import NO_AVAILABILITY, NO_SEQUENCE, clock_span, day_label, local, names_of
@@ -150,3 +151,23 @@ def busy_table(
         out.print(table)
     else:
         out.print(f"{sub} has no busy time in that window.")
+
+
+def booking_table(booking: Booking, zone: str | None, stream: IO[str]) -> None:
+    """What ``book`` (or ``cancel``) did, one row per event."""
+    done = "Cancelled" if booking.cancelled else "Would book" if booking.dry_run else "Booked"
+    table = Table(title=f"{done} ({zone or 'UTC'})")
+    for column in ("event id", "start", "end", "participants", "sequence"):
+        table.add_column(column)
+    for event in booking.events:
+        table.add_row(
+            event.event_id,
+            "" if event.start is None else format_local(event.start, zone),
+            "" if event.end is None else format_local(event.end, zone),
+            ", ".join(event.subs),
+            str(event.sequence),
+        )
+    out = console(stream)
+    out.print(table)
+    for path in booking.invites:
+        out.print(f"invitation: {path}")

@@ -56,4 +56,20 @@ def is_temporary(name: str) -> bool:
     return name.startswith(_TEMPORARY_PREFIX)
 
 
-__all__ = ["atomic_write", "is_temporary", "sync_folder"]
+def remove_leftovers(path: Path | str) -> int:
+    """Delete the temporary files that ``atomic_write(path, ...)`` leaves behind when its
+    process is killed mid-write (call only while no other process writes ``path``);
+    returns how many there were."""
+    target = Path(path)
+    prefix = f"{_TEMPORARY_PREFIX}{target.name}."
+    removed = 0
+    with suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False):
+                with suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
+__all__ = ["atomic_write", "is_temporary", "remove_leftovers", "sync_folder"]
