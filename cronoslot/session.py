@@ -18,19 +18,26 @@ go through the same validation and query methods as the queries (``book.booking`
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from . import timeutil
-from .errors import InvalidRequest, StrictWarning, UsageError, Warn
+from .arguments import (
+    Body,
+    Moment,
+    instant,
+    is_sequence,
+    json_body,
+    max_age_seconds,
+    open_cache,
+)
+from .errors import StrictWarning, UsageError, Warn
 from .models import (
     AvailabilityRequest,
     AvailabilityResult,
@@ -43,19 +50,12 @@ from .names import valid_name
 if TYPE_CHECKING:
     from .api.limits import Limits
     from .book.results import Booking
-    from .cache import Cache
     from .engine.loading import Progress
     from .explain import Explanation
     from .find import FindQuery, FindResult
     from .models import AccountSettings, MemberInput
     from .store import Store
     from .sync.runner import SyncOutcome, SyncProgress
-
-Body = bytes | str | Mapping[str, Any]
-"""A request body: JSON as bytes or text, or the already decoded object."""
-
-Moment = str | datetime
-"""A Time string (``2027-04-22T09:00:00Z``) or an aware datetime."""
 
 
 class Session:
@@ -94,16 +94,16 @@ class Session:
         max_age: int | str | timedelta | None = None,
     ) -> None:
         self.root = Path(calendars)
-        self.max_age = _max_age(max_age)
+        self.max_age = max_age_seconds(max_age)
         self._store()  # a missing store is a usage error now, not at the first query
-        self.now = None if now is None else _instant(now, "now")
+        self.now = None if now is None else instant(now, "now")
         self.strict = strict
         self._warn = warn
         self._collected: list[str] = []
         self._lock = threading.Lock()
         self._workers = workers
         self._progress = progress
-        self._cache = _open_cache(cache)
+        self._cache = open_cache(cache)
 
     # --- the queries -------------------------------------------------------------------
 
@@ -159,15 +159,15 @@ class Session:
         ``SequenceDiagnosis``. Computed from the layers and solvers the answers use."""
         from .engine import explaining
 
-        instant = None if at is None else _instant(at, "at")
+        moment = None if at is None else instant(at, "at")
         now = self._now()
         with self._reading():
             store, warn, load = self._store(), self._calendar_warning, self._load()
-            if step is not None or _is_sequence(body):
+            if step is not None or is_sequence(body):
                 sequence = self.parse_sequence(body)
-                return explaining.sequence(sequence, store, warn, load, now, instant, step)
+                return explaining.sequence(sequence, store, warn, load, now, moment, step)
             request = self.parse_availability(body)
-            return explaining.availability(request, store, warn, load, now, instant)
+            return explaining.availability(request, store, warn, load, now, moment)
 
     def availability_result(
         self, body: Body, *, limits: Limits | None = None
@@ -185,14 +185,14 @@ class Session:
         from .api.request import parse_availability
 
         with self._reading():
-            return parse_availability(_json_bytes(body), **self._validation(limits))
+            return parse_availability(json_body(body), **self._validation(limits))
 
     def parse_sequence(self, body: Body, *, limits: Limits | None = None) -> SequenceRequest:
         """Validate a Sequenced Availability query; raises ``InvalidRequest``."""
         from .api.request import parse_sequence
 
         with self._reading():
-            return parse_sequence(_json_bytes(body), **self._validation(limits))
+            return parse_sequence(json_body(body), **self._validation(limits))
 
     def find(self, query: FindQuery) -> FindResult:
         """Answer a question in local time (``cronoslot find``): its plan (the days, their
@@ -208,7 +208,7 @@ class Session:
             return FindResult(worked, None, AvailabilityResult(query.response_format, ()))
         validation = self._validation(NO_API_LIMITS, now=now)
         with self._reading():
-            request = parse_availability(_json_bytes(worked.body), **validation)
+            request = parse_availability(json_body(worked.body), **validation)
         result = self.answer_availability(request)
         if worked.pick_slots:
             result = pick_slots(result, query.limit)
@@ -297,7 +297,7 @@ class Session:
         """The busy intervals behind ``busy``, sorted by start, end, calendar_id."""
         from .engine import queries
 
-        first, last = _instant(start, "start"), _instant(end, "end")
+        first, last = instant(start, "start"), instant(end, "end")
         if last <= first:
             raise UsageError("the end must be after the start")
         if not valid_name(sub):
@@ -516,73 +516,6 @@ class Session:
         trace: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _instant(moment: Moment, what: str) -> int:
-    if isinstance(moment, datetime):
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise UsageError(f"{what} must be an aware datetime (with a time zone)")
-        return timeutil.from_datetime(moment)
-    if isinstance(moment, str):
-        try:
-            return timeutil.parse_time(moment)
-        except timeutil.TimeFormatError:
-            raise UsageError(f"{what} {moment!r} is not a Time like 2027-04-22T09:00:00Z") from None
-    raise UsageError(f"{what} must be a Time string or an aware datetime")
-
-
-def _max_age(value: int | str | timedelta | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, str):
-        from .engine.freshness import parse_duration
-
-        try:
-            seconds = parse_duration(value)
-        except ValueError as error:
-            raise UsageError(f"max_age: {error}") from None
-    elif isinstance(value, int) and not isinstance(value, bool):
-        seconds = value
-    else:
-        raise UsageError("max_age must be seconds, a timedelta or a string like 24h")
-    if seconds <= 0:
-        raise UsageError("max_age must be positive")
-    return int(seconds)
-
-
-def _is_sequence(body: Body) -> bool:
-    """Whether a body is a Sequenced Availability request (a JSON object with
-    ``sequence``); a body that is not JSON is left for the parser to report."""
-    if isinstance(body, bytes | str):
-        try:
-            body = json.loads(body)
-        except ValueError:
-            return False
-    return isinstance(body, Mapping) and "sequence" in body
-
-
-def _json_bytes(body: Body) -> bytes | str:
-    """The body as the parser reads it: text and bytes as they are (the parser reports bad
-    JSON as ``invalid_json``); a decoded object written back as JSON."""
-    if isinstance(body, bytes | str):
-        return body
-    try:
-        return json.dumps(body, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        raise InvalidRequest(
-            {"request": [{"key": "errors.invalid_json", "description": f"not JSON: {error}"}]}
-        ) from None
-
-
-def _open_cache(cache: bool | str | os.PathLike[str]) -> Cache | None:
-    if cache is False:
-        return None
-    from .cache import Cache, default_cache_dir
-
-    directory = default_cache_dir() if cache is True else Path(cache)
-    return Cache.open(directory)
 
 
 open = Session
