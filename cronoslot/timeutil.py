@@ -117,6 +117,38 @@ def is_zone(name: object) -> bool:
     return True
 
 
+# Durations as people write them on the command line: ``90m``, ``1h30m``, ``24h``, ``7d``,
+# units from weeks down to seconds, each at most once and in that order.
+_WRITTEN_DURATION = re.compile(
+    r"(?:(\d{1,9})w)?(?:(\d{1,9})d)?(?:(\d{1,9})h)?(?:(\d{1,9})m(?:in)?)?(?:(\d{1,9})s)?",
+    re.ASCII,
+)
+_WRITTEN_UNITS = (WEEK, DAY, HOUR, MINUTE, 1)
+
+
+def parse_written_duration(text: str) -> int:
+    """A duration written like ``90m``, ``1h30m``, ``24h``, ``7d`` (also ``w``, ``s`` and
+    ``min``; any letter case; blanks around it) as seconds. Raises ``ValueError``."""
+    match = _WRITTEN_DURATION.fullmatch(text.strip().lower())
+    if match is None or not any(match.groups()):
+        raise ValueError(f"{text!r} is not a duration like 45m, 1h30m, 24h or 7d")
+    return sum(
+        int(part or 0) * unit for part, unit in zip(match.groups(), _WRITTEN_UNITS, strict=True)
+    )
+
+
+def format_written_duration(seconds: int) -> str:
+    """A duration in one unit, rounded down: ``45s``, ``90m``, ``24h``, ``36h``, ``7d``."""
+    seconds = max(0, seconds)
+    if seconds < MINUTE:
+        return f"{seconds}s"
+    if seconds < 2 * HOUR and seconds % HOUR:
+        return f"{seconds // MINUTE}m"
+    if seconds <= 2 * DAY:
+        return f"{seconds // HOUR}h"
+    return f"{seconds // DAY}d"
+
+
 def grid_ceil(instant: Instant, step: int) -> Instant:
     """The first grid instant at or after ``instant``; the grid is multiples of ``step``
     seconds since the epoch (clock-aligned)."""

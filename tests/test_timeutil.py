@@ -172,3 +172,30 @@ def test_iso_week_start_matches_isocalendar(instant: int) -> None:
     moment = to_datetime(start)
     assert moment.isoweekday() == 1
     assert moment.isocalendar()[:2] == to_datetime(instant).isocalendar()[:2]
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("90m", 5400),
+        ("1h30m", 5400),
+        ("24h", 86400),
+        ("7d", 604800),
+        ("1w2d", 777600),
+        ("45s", 45),
+        ("5min", 300),
+        (" 2H ", 7200),
+    ],
+)
+def test_written_durations(text: str, seconds: int) -> None:
+    from cronoslot.timeutil import parse_written_duration
+
+    assert parse_written_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "h", "90", "1m1h", "1.5h", "-1h", "1 h", "1y", "١h"])
+def test_written_durations_refused(text: str) -> None:
+    from cronoslot.timeutil import parse_written_duration
+
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_written_duration(text)

@@ -20,43 +20,27 @@ is judged by age only when a maximum age was given explicitly; everything else i
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..models import SyncStatus
 from ..sync.state import SyncState
-from ..timeutil import DAY, HOUR, MINUTE, format_time
+from ..timeutil import HOUR, format_time, format_written_duration, parse_written_duration
 
 DEFAULT_MAX_AGE = 24 * HOUR
 
 _RANK = {SyncStatus.ACTIVE: 0, SyncStatus.PENDING: 1, SyncStatus.DISCONNECTED: 2}
-_UNITS = {"s": 1, "m": MINUTE, "h": HOUR, "d": DAY, "w": 7 * DAY}
-_DURATION = re.compile(r"(\d{1,9})([smhdw])", re.ASCII)
 
 
 # --- durations as people write them --------------------------------------------------------
 
 
-def parse_duration(text: str) -> int:
-    """``90m``, ``24h``, ``7d`` (also ``s`` and ``w``) as seconds. Raises ``ValueError``."""
-    match = _DURATION.fullmatch(text.strip().lower())
-    if match is None:
-        raise ValueError(f"{text!r} is not a duration like 90m, 24h or 7d")
-    return int(match[1]) * _UNITS[match[2]]
+parse_duration = parse_written_duration
+"""``90m``, ``24h``, ``7d`` (also ``s`` and ``w``) as seconds (``timeutil``'s one reader)."""
 
-
-def format_duration(seconds: int) -> str:
-    """A duration in one unit, rounded down: ``45s``, ``90m``, ``24h``, ``36h``, ``7d``."""
-    seconds = max(0, seconds)
-    if seconds < MINUTE:
-        return f"{seconds}s"
-    if seconds < 2 * HOUR and seconds % HOUR:
-        return f"{seconds // MINUTE}m"
-    if seconds <= 2 * DAY:
-        return f"{seconds // HOUR}h"
-    return f"{seconds // DAY}d"
+format_duration = format_written_duration
+"""A duration in one unit, rounded down (``timeutil``'s one writer)."""
 
 
 # --- the decision ---------------------------------------------------------------------------

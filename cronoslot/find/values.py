@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 
-from ..timeutil import DAY, HOUR, MINUTE
+from ..timeutil import DAY, MINUTE, parse_written_duration
 
 __all__ = ["ValueProblem", "parse_between", "parse_duration", "parse_group", "parse_names"]
 
-_DURATION_RE = re.compile(r"(?:(?P<hours>\d+)h)?(?:(?P<minutes>\d+)m(?:in)?)?", re.ASCII)
 _CLOCK_RE = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})", re.ASCII)
 
 
@@ -19,15 +18,15 @@ class ValueProblem(ValueError):
 
 
 def parse_duration(text: str, *, allow_zero: bool = False) -> int:
-    """``45m``, ``1h``, ``1h30m``, ``90m`` or plain minutes (``90``), in seconds."""
+    """``45m``, ``1h``, ``1h30m``, ``90m`` or plain minutes (``90``), in seconds: the
+    command line's durations (``timeutil.parse_written_duration``) in whole minutes."""
     form = text.strip().lower().replace(" ", "")
-    if form.isdigit():
-        seconds = int(form) * MINUTE
-    else:
-        match = _DURATION_RE.fullmatch(form)
-        if not form or match is None:
-            raise ValueProblem(f"'{text}' is not a duration like 45m, 1h or 1h30m")
-        seconds = int(match["hours"] or 0) * HOUR + int(match["minutes"] or 0) * MINUTE
+    try:
+        seconds = int(form) * MINUTE if form.isdigit() else parse_written_duration(form)
+    except ValueError:
+        seconds = -1
+    if seconds < 0 or seconds % MINUTE:
+        raise ValueProblem(f"'{text}' is not a duration like 45m, 1h or 1h30m")
     if seconds == 0 and not allow_zero:
         raise ValueProblem(f"'{text}': the duration must be longer than zero")
     if seconds > 366 * DAY:
