@@ -107,23 +107,30 @@ class RefSplit:
 
 
 def reference_unfold(text: str) -> list[RefLine]:
-    """Physical lines joined where a line starting with a space or tab continues the last."""
+    """Physical lines joined where a line starting with a space or tab continues the last;
+    empty lines between the two go (icalendar's reading: old Mozilla exports put one
+    inside every folded property)."""
     logical: list[RefLine] = []
     for index, physical in enumerate(_LINE_BREAK.split(text), start=1):
         if physical[:1] in (" ", "\t") and logical:
+            while len(logical) > 1 and logical[-1].text == "":
+                logical.pop()
             logical[-1].text += physical[1:]
         else:
             logical.append(RefLine(physical, index))
     return logical
 
 
-def _begin_end(line: RefLine) -> tuple[str, str] | None:
-    """``("BEGIN", "VEVENT")`` for a BEGIN/END line, else None."""
-    first = line.text[:1]
+def _begin_end(line: RefLine, first_line: bool) -> tuple[str, str] | None:
+    """``("BEGIN", "VEVENT")`` for a BEGIN/END line, else None. The file's first line may
+    start with blanks (icalendar strips them); any other line starting with a blank is a
+    fold, or (a form feed...) not a BEGIN/END line."""
+    text = line.text.lstrip() if first_line else line.text
+    first = text[:1]
     if first not in ("B", "b", "E", "e") and not first.isspace():
         return None  # most lines: decided without working out the name
     name = line.name
-    if name in ("BEGIN", "END") and line.text[len(name) :].lstrip().startswith(":"):
+    if name in ("BEGIN", "END") and text[len(name) :].lstrip().startswith(":"):
         return name, line.value.strip().upper()
     return None
 
@@ -142,10 +149,10 @@ def reference_split(text: str) -> RefSplit:
     component: RefComponent | None = None
     stack: list[str] = []  # open component names inside ``component``
 
-    for line in lines:
+    for index, line in enumerate(lines):
         if not line.text.strip():
             continue
-        marker = _begin_end(line)
+        marker = _begin_end(line, index == 0)
         if calendar is None:
             if marker == ("BEGIN", "VCALENDAR"):
                 calendar = RefCalendar(line.line_number)
@@ -335,7 +342,8 @@ def test_split_answers_as_the_reference_without_lone_cr(
 
 # --- quick readings against the plain ones they replaced -----------------------------------
 
-_FOLD = re.compile(r"(?:\r\n|\r|\n)[ \t]")
+# icalendar's fold: a line break, any blank lines, a space or tab.
+_FOLD = re.compile(r"(?:\r\n|\r|\n)(?:\r\n|\r|\n)*[ \t]")
 
 
 @settings(max_examples=200, deadline=None)
@@ -347,6 +355,7 @@ def test_unfolding_is_the_plain_fold_removal(text: str) -> None:
 
 
 def _reference_begin_end(text: str) -> tuple[str, str] | None:
+    text = text.lstrip()
     name = RefLine(text, 1).name
     if name in ("BEGIN", "END") and text[len(name) :].lstrip().startswith(":"):
         return name, RefLine(text, 1).value.strip().upper()
