@@ -265,24 +265,27 @@ def test_each_shortcut_alone_answers_as_the_plain_path(
     assert fast == plain
 
 
-def test_broken_event_far_from_the_window_is_not_parsed_so_not_warned() -> None:
+def test_a_broken_event_is_warned_about_only_to_windows_that_touch_it() -> None:
     data = (
         b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:far\r\nDTSTART:20200101T090000Z\r\n"
-        b"DTEND:20200101T100000Z\r\nATTENDEE;=broken\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        b"DTEND:20200101T100000Z\r\nX-BAD;=broken:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    messages: dict[bool, list[str]] = {True: [], False: []}
-    for prefilter in (True, False):
-        load_calendar_bytes(
-            data,
-            path=Path("far.ics"),
-            calendar_id="c",
-            settings=AccountSettings(),
-            window=WINDOW,
-            warn=messages[prefilter].append,
-            shortcuts=Shortcuts(prefilter=prefilter),
-        )
-    assert messages[True] == []
-    assert len(messages[False]) == 1 and "UID far" in messages[False][0]
+    near = (t("2019-12-30T00:00:00Z"), t("2020-01-02T00:00:00Z"))
+    for window, warned in ((WINDOW, False), (near, True)):
+        # With the pre-filter the event is not even parsed; without, it is, and the
+        # warning is dropped all the same: one rule, whatever the path.
+        for shortcuts in (Shortcuts(), PLAIN):
+            messages: list[str] = []
+            load_calendar_bytes(
+                data,
+                path=Path("far.ics"),
+                calendar_id="c",
+                settings=AccountSettings(),
+                window=window,
+                warn=messages.append,
+                shortcuts=shortcuts,
+            )
+            assert [("UID far" in message) for message in messages] == [True] * warned
 
 
 def test_shifting_moves_old_daily_and_weekly_series_by_whole_periods() -> None:

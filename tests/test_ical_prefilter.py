@@ -398,7 +398,9 @@ def test_properties_read_as_the_plain_reading(
     lines: list[str], fold: int, breaks: str, lone_cr_elsewhere: bool
 ) -> None:
     body = breaks.join(["BEGIN:VEVENT", *lines, "END:VEVENT"])
-    body = body[:fold] + breaks + " " + body[fold:] if fold < len(body) else body
+    if 0 < fold < len(body) and body[fold - 1] not in "\r\n":
+        # (After a line break the fold would run across a blank line and join two lines.)
+        body = body[:fold] + breaks + " " + body[fold:]
     tail = "X-Y:1\rX-Z:2" + breaks if lone_cr_elsewhere else ""
     text = breaks.join(["BEGIN:VCALENDAR", body, tail + "END:VCALENDAR", ""])
     from cronoslot.ical.prefilter import _top_level_properties
