@@ -49,14 +49,14 @@ class Context:
     def skip(self, raw: RawComponent, reason: str, line_number: int | None = None) -> None:
         """Warn that ``raw`` is not used, and why (at its BEGIN line unless told)."""
         where = line_number if line_number is not None else raw.line_number
-        self.warn(raw, f"line {where}: skipped {_named(raw)}: {reason}", where)
+        self.warn(raw, f"line {where}: skipped {named_component(raw)}: {reason}", where)
 
     def unknown_tzid(self, raw: RawComponent, tzid: str) -> None:
         """Warn that a TZID of ``raw`` is unknown, so read in the calendar's zone."""
         where = line_of_property(raw, "DTSTART") or raw.line_number
         self.warn(
             raw,
-            f"line {where}: {_named(raw)}: unknown TZID {tzid!r}: read in "
+            f"line {where}: {named_component(raw)}: unknown TZID {tzid!r}: read in "
             f"{self.zone_description()}",
             where,
         )
@@ -68,7 +68,8 @@ class Context:
         return 'UTC (no X-WR-TIMEZONE in the file, no "tzid" in account.json)'
 
 
-def _named(raw: RawComponent) -> str:
+def named_component(raw: RawComponent) -> str:
+    """``VEVENT (UID x)``, for warnings."""
     uid = raw.uid
     return f"{raw.name} (UID {uid})" if uid else f"{raw.name} (no UID)"
 
@@ -194,6 +195,7 @@ __all__ = [
     "check_event",
     "first_bad_line",
     "line_of_property",
+    "named_component",
     "parse_component",
     "parse_event",
 ]

@@ -35,9 +35,9 @@ from ..models import AccountSettings, BusyInterval, CalendarWarning, ordered_war
 from .components import Context, Event, parse_component, parse_event
 from .expand import Occurrence, bounds_are_clamped, expand_events, occurrence_interval
 from .freebusy import load_freebusy
+from .owner import has_attendee_lines, no_emails_warning, owner_emails
 from .prefilter import prefilter_components
 from .simple import read_simple_event, uid_keys
-from .owner import has_attendee_lines, no_emails_warning, owner_emails
 from .text import NotICalendar, RawCalendar, RawComponent, split_calendar_text
 from .zones import ZONELESS_WARNING, calendar_zone, custom_zones, has_zoneless_times
 

@@ -70,8 +70,8 @@ def no_emails_warning(path: Path) -> CalendarWarning:
     address: it names the account's folder, the same for each of its files."""
     folder = path.parent if path.parent != Path(".") else path
     return CalendarWarning(
-        f"{folder}: events carry ATTENDEE lines but account.json has no \"emails\", so "
-        "declined invitations count as busy: list the account's addresses as \"emails\" "
+        f'{folder}: events carry ATTENDEE lines but account.json has no "emails", so '
+        'declined invitations count as busy: list the account\'s addresses as "emails" '
         "in account.json"
     )
 
