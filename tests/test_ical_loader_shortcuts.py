@@ -18,6 +18,8 @@ from cronoslot.ical import PLAIN, Shortcuts, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval
 from cronoslot.timeutil import DAY, parse_time
 
+FIXTURES = Path(__file__).parent / "fixtures" / "ics"
+
 # A March 2026 query.
 WINDOW = (parse_time("2026-03-01T00:00:00Z"), parse_time("2026-04-05T00:00:00Z"))
 
@@ -109,6 +111,51 @@ def test_old_weekly_series_is_moved_but_keeps_dst_exdates_and_overrides() -> Non
         (t("2026-03-31T14:00:00Z"), t("2026-03-31T15:00:00Z")),
         (t("2026-04-20T08:00:00Z"), t("2026-04-20T08:30:00Z")),  # 09:00 BST
     ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        # Weekly Monday 10:00 Berlin since 2019; from 1 March 2027 every occurrence moved five
+        # weeks on (RANGE=THISANDFUTURE). February keeps its own: 10:00 CET is 09:00Z.
+        (
+            "2027-02-01",
+            "2027-03-01",
+            ["2027-02-01T09", "2027-02-08T09", "2027-02-15T09", "2027-02-22T09"],
+        ),
+        # March's all moved to April and May: none left.
+        ("2027-03-01", "2027-04-01", []),
+        # April holds 1, 8, 15 and 22 March moved (10:00 CEST is 08:00Z); its own went to May.
+        (
+            "2027-04-01",
+            "2027-05-01",
+            ["2027-04-05T08", "2027-04-12T08", "2027-04-19T08", "2027-04-26T08"],
+        ),
+    ],
+)
+def test_thisandfuture_override_moves_every_later_occurrence(
+    start: str, end: str, expected: list[str]
+) -> None:
+    from .ical_fixtures import load_fixture, window
+
+    busy, warnings = load_fixture(
+        "event_rrule_thisandfuture_old_series.ics",
+        window(f"{start}T00:00:00Z", f"{end}T00:00:00Z"),
+    )
+    assert [(b.start, b.end) for b in busy] == [
+        (t(f"{hour}:00:00Z"), t(f"{hour}:00:00Z") + 3600) for hour in expected
+    ]
+    moved = start >= "2027-03-01"
+    assert all(b.summary == ("Weekly, five weeks on" if moved else "Weekly") for b in busy)
+    assert warnings == []
+    # Each fast path alone answers so too (load_fixture compares all of them with none).
+    for alone in ("prefilter", "shift_series", "simple_events"):
+        data = (FIXTURES / "event_rrule_thisandfuture_old_series.ics").read_bytes()
+        window_ = (t(f"{start}T00:00:00Z"), t(f"{end}T00:00:00Z"))
+        fast, plain = load_both(
+            data, window_, shortcuts=dataclasses.replace(PLAIN, **{alone: True})
+        )
+        assert fast == plain == busy
 
 
 # --- generated calendars: the fast path answers as the plain one ---------------------------

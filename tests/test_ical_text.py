@@ -378,3 +378,44 @@ def test_begin_end_reads_as_the_plain_reading(text: str) -> None:
     from cronoslot.ical.text import _begin_end
 
     assert _begin_end(text) == _reference_begin_end(text)
+
+
+# --- files that icalendar reads, read as it does ---------------------------------------------
+
+
+def test_leading_blanks_before_begin_vcalendar() -> None:
+    from .ical_fixtures import load_fixture, times, window
+
+    # node-ical's dst-transition-rules.ics starts so. 10:00 Amsterdam (CEST) is 08:00Z.
+    busy, warnings = load_fixture(
+        "leading_blanks_before_vcalendar.ics",
+        window("2022-10-09T00:00:00Z", "2022-10-10T00:00:00Z"),
+    )
+    assert times(busy) == [("2022-10-09T08:00:00Z", "2022-10-09T09:00:00Z")]
+    assert [b.summary for b in busy] == ["Morning shift"] and warnings == []
+
+
+def test_blank_lines_inside_folded_properties() -> None:
+    from .ical_fixtures import load_fixture, times, window
+
+    # An old Mozilla export (icalendar's multiple_calendar_components.ics) folds every
+    # property across a blank line: "UID", "", " :956630271" is UID:956630271.
+    busy, warnings = load_fixture(
+        "blank_lines_inside_folded_properties.ics",
+        window("2003-12-01T00:00:00Z", "2004-01-01T00:00:00Z"),
+        tzid="Europe/London",
+    )
+    assert times(busy) == [("2003-12-25T00:00:00Z", "2003-12-26T00:00:00Z")]
+    assert [(b.event_uid, b.summary) for b in busy] == [("956630271", "Christmas Day")]
+    assert warnings == []
+
+
+def test_folds_across_blank_lines_keep_physical_line_numbers() -> None:
+    text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID\n\n :a\n\r\n\tb\nDTSTART\n\n\n :1\nEND:VEVENT\nEND:VCALENDAR\n"
+    (raw,) = split_calendar_text(text).calendars[0].components
+    assert [(line.text, line.line_number) for line in raw.lines] == [
+        ("BEGIN:VEVENT", 2),
+        ("UID:ab", 3),
+        ("DTSTART:1", 8),
+        ("END:VEVENT", 12),
+    ]

@@ -183,7 +183,7 @@ def _reach(
         return None
     timing = _timing(properties, days_read)
     if timing is None:
-        return None  # missing, repeated or unreadable: the parser decides (and warns)
+        return _ends_before_start_reach(properties, days_read)
     start, length, _ = timing
     spans: list[tuple[int | None, int | None]] = []
 
@@ -246,6 +246,23 @@ def _timing(
     if length < 0:
         return None  # an end before the start: let the parser warn about it
     return start, length, is_date
+
+
+def _ends_before_start_reach(
+    properties: dict[str, list[tuple[str, str]]], days_read: DaysRead
+) -> Reach | None:
+    """The reach of a single event whose written DTEND is before its DTSTART: the parser
+    skips it when that is so in its zones too, else it is less than a day long (zones are
+    less than a day apart), so it lies within days of its start. None (anywhere) for
+    anything else whose times cannot be read: the parser decides, and warns."""
+    if any(name in properties for name in ("RRULE", "RDATE", "RECURRENCE-ID", "DURATION")):
+        return None
+    start_text, end_text = _single(properties, "DTSTART"), _single(properties, "DTEND")
+    start = read_instant(start_text, days_read) if start_text is not None else None
+    end = read_instant(end_text, days_read) if end_text is not None else None
+    if start is None or end is None or end[0] >= start[0]:
+        return None
+    return ((start[0] - SERIES_MARGIN, start[0] + SERIES_MARGIN),)
 
 
 def _near_span(start: int, end: int) -> tuple[int, int]:
