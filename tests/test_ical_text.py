@@ -411,7 +411,10 @@ def test_blank_lines_inside_folded_properties() -> None:
 
 
 def test_folds_across_blank_lines_keep_physical_line_numbers() -> None:
-    text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID\n\n :a\n\r\n\tb\nDTSTART\n\n\n :1\nEND:VEVENT\nEND:VCALENDAR\n"
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID\n\n :a\n\r\n\tb\nDTSTART\n\n\n :1\n"
+        "END:VEVENT\nEND:VCALENDAR\n"
+    )
     (raw,) = split_calendar_text(text).calendars[0].components
     assert [(line.text, line.line_number) for line in raw.lines] == [
         ("BEGIN:VEVENT", 2),
