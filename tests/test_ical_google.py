@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .ical_fixtures import hours, load_fixture, times, window
 
@@ -177,3 +179,59 @@ def test_moved_weekly_rules_give_the_written_days_moved(days: int) -> None:
             written = rrulestr(f"{rule};COUNT=40", dtstart=start)
             local = rrulestr(f"{moved};COUNT=40", dtstart=start + timedelta(days=days))
             assert [moment + timedelta(days=days) for moment in written] == list(local)
+
+
+# --- generated Google series: local weekdays and wall time, whatever the zone --------------
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    zone_name=st.sampled_from(["Australia/Sydney", "America/New_York", "Asia/Tokyo", "UTC"]),
+    day=st.integers(0, 700),
+    minute=st.integers(0, 24 * 4 - 1),
+    local_days=st.sets(st.sampled_from(WEEKDAYS), min_size=1),
+    window_day=st.integers(0, 900),
+)
+def test_google_weekly_series_fall_on_their_local_days_at_their_wall_time(
+    zone_name: str, day: int, minute: int, local_days: set[str], window_day: int
+) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from cronoslot.ical import load_calendar_bytes
+    from cronoslot.models import AccountSettings
+    from cronoslot.timeutil import DAY, from_datetime
+
+    zone = ZoneInfo(zone_name)
+    local_start = datetime(2026, 1, 1) + timedelta(days=day, minutes=15 * minute)
+    utc_start = local_start.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+    shift = (utc_start.date() - local_start.date()).days
+    written_days = sorted(WEEKDAYS[(WEEKDAYS.index(d) + shift) % 7] for d in local_days)
+    text = (
+        f"BEGIN:VCALENDAR\r\nX-WR-TIMEZONE:{zone_name}\r\nBEGIN:VEVENT\r\nUID:g\r\n"
+        f"DTSTART:{utc_start:%Y%m%dT%H%M%SZ}\r\nDURATION:PT30M\r\n"
+        f"RRULE:FREQ=WEEKLY;BYDAY={','.join(written_days)}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    first = from_datetime(datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))) + window_day * DAY
+    span = (first, first + 21 * DAY)
+    busy = load_calendar_bytes(
+        text.encode(),
+        path="google.ics",
+        calendar_id="cal",
+        settings=AccountSettings(),
+        window=span,
+        warn=lambda message: None,
+    )
+    # A plain model: the start, and every later local day whose weekday is chosen, at the
+    # start's wall time (fold 0 where it is ambiguous or missing), overlapping the window.
+    expected = []
+    moment = local_start
+    while from_datetime(moment.replace(tzinfo=zone)) < span[1]:
+        begin = from_datetime(moment.replace(tzinfo=zone))
+        chosen = moment == local_start or WEEKDAYS[moment.weekday()] in local_days
+        if chosen and begin + 1800 > span[0]:
+            expected.append((begin, begin + 1800))
+        moment += timedelta(days=1)
+    assert [(b.start, b.end) for b in busy] == expected

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from cronoslot.errors import CalendarDataError
 from cronoslot.ical import PLAIN, Shortcuts, load_calendar_bytes
 from cronoslot.models import AccountSettings, BusyInterval
-from cronoslot.timeutil import DAY, parse_time
+from cronoslot.timeutil import parse_time
+
+from .generated_calendars import ACCOUNT_ZONES, calendars, windows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
 
@@ -160,137 +162,9 @@ def test_thisandfuture_override_moves_every_later_occurrence(
 
 # --- generated calendars: the fast path answers as the plain one ---------------------------
 
-ZONES = ["Europe/London", "America/New_York"]
-KINDS = ["Europe/London", "America/New_York", "utc", "floating", "date"]
-BASE = datetime(2023, 1, 2, 0, 0)
-
-
-def _utc(moment: datetime, xwr: str | None) -> datetime:
-    """A naive wall time of the X-WR-TIMEZONE (else UTC) as UTC."""
-    return moment.replace(tzinfo=ZoneInfo(xwr or "UTC")).astimezone(ZoneInfo("UTC"))
-
-
-def _format(moment: datetime, kind: str, xwr: str | None, name: str) -> str:
-    """A DTSTART-like line for a naive local ``moment`` written in ``kind``."""
-    if kind == "date":
-        return f"{name};VALUE=DATE:{moment:%Y%m%d}"
-    if kind == "floating":
-        return f"{name}:{moment:%Y%m%dT%H%M%S}"
-    if kind == "utc":
-        # Google style: local wall time of the X-WR-TIMEZONE, written in UTC.
-        return f"{name}:{_utc(moment, xwr):%Y%m%dT%H%M%S}Z"
-    return f"{name};TZID={kind}:{moment:%Y%m%dT%H%M%S}"
-
-
-@st.composite
-def series_event(draw: st.DrawFn, uid: str, xwr: str | None) -> list[str]:
-    kind = draw(st.sampled_from(KINDS))
-    start = BASE + timedelta(
-        days=draw(st.integers(0, 3 * 365)), minutes=15 * draw(st.integers(0, 95))
-    )
-    if kind == "date":
-        start = start.replace(hour=0, minute=0)
-    frequency = draw(st.sampled_from(["DAILY", "WEEKLY"]))
-    interval = draw(st.integers(1, 3))
-    period = timedelta(days=interval * (7 if frequency == "WEEKLY" else 1))
-    length = (
-        timedelta(days=1) if kind == "date" else timedelta(minutes=30 * draw(st.integers(1, 6)))
-    )
-    rule = f"RRULE:FREQ={frequency};INTERVAL={interval}"
-    if frequency == "WEEKLY" and draw(st.booleans()):
-        rule += ";BYDAY=" + ",".join(
-            draw(st.sets(st.sampled_from(["MO", "TU", "WE", "TH", "FR"]), min_size=1))
-        )
-    ending = draw(st.sampled_from(["none", "none", "until", "count"]))
-    if ending == "until":
-        until = start + period * draw(st.integers(0, 300))
-        rule += (
-            f";UNTIL={until:%Y%m%d}"
-            if kind == "date"
-            else f";UNTIL={_utc(until, xwr):%Y%m%dT%H%M%S}Z"
-        )
-    elif ending == "count":
-        rule += f";COUNT={draw(st.integers(1, 300))}"
-    lines = ["BEGIN:VEVENT", f"UID:{uid}", _format(start, kind, xwr, "DTSTART")]
-    lines.append(
-        _format(start + length, kind, xwr, "DTEND")
-        if draw(st.booleans()) or kind == "date"
-        else f"DURATION:PT{int(length.total_seconds())}S"
-    )
-    lines.append(rule)
-    for index in draw(st.lists(st.integers(0, 250), max_size=3)):
-        lines.append(_format(start + period * index, kind, xwr, "EXDATE"))
-    if draw(st.booleans()):
-        lines.append("TRANSP:TRANSPARENT" if draw(st.booleans()) else "STATUS:TENTATIVE")
-    lines.append("END:VEVENT")
-    for index in draw(st.lists(st.integers(0, 250), max_size=3, unique=True)):
-        moved = start + period * index + timedelta(hours=draw(st.integers(-400 * 24, 400 * 24)))
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}",
-            _format(start + period * index, kind, xwr, "RECURRENCE-ID"),
-            _format(moved, kind, xwr, "DTSTART"),
-            _format(moved + length, kind, xwr, "DTEND"),
-            "SUMMARY:moved",
-            "END:VEVENT",
-        ]
-    return lines
-
-
-@st.composite
-def single_event(draw: st.DrawFn, uid: str, xwr: str | None) -> list[str]:
-    kind = draw(st.sampled_from(KINDS))
-    start = BASE + timedelta(
-        days=draw(st.integers(0, 4 * 365)), minutes=15 * draw(st.integers(0, 95))
-    )
-    if kind == "date":
-        start = start.replace(hour=0, minute=0)
-        length = timedelta(days=draw(st.integers(1, 40)))
-    else:
-        length = timedelta(minutes=15 * draw(st.integers(0, 400)))
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        _format(start, kind, xwr, "DTSTART"),
-        _format(start + length, kind, xwr, "DTEND"),
-        "END:VEVENT",
-    ]
-
-
-@st.composite
-def calendars(draw: st.DrawFn) -> bytes:
-    xwr = draw(st.sampled_from([None, None, *ZONES]))
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
-    if xwr is not None:
-        lines.append(f"X-WR-TIMEZONE:{xwr}")
-    count = draw(st.integers(1, 6))
-    for number in range(count):
-        uid = f"e{number}"
-        if draw(st.booleans()):
-            lines += draw(series_event(uid, xwr))
-        else:
-            lines += draw(single_event(uid, xwr))
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(lines) + "\r\n").encode()
-
-
-@st.composite
-def windows(draw: st.DrawFn) -> tuple[int, int]:
-    start_day = BASE.date() + timedelta(days=draw(st.integers(0, 4 * 365)))
-    if draw(st.booleans()):
-        # Around a DST change of Europe or the United States (second Sunday of March...).
-        year = draw(st.integers(2023, 2026))
-        start_day = draw(
-            st.sampled_from(
-                [date(year, 3, 5), date(year, 3, 25), date(year, 10, 20), date(year, 11, 1)]
-            )
-        )
-    start = t(f"{start_day.isoformat()}T{draw(st.integers(0, 23)):02d}:00:00Z")
-    return start, start + draw(st.integers(1, 60)) * DAY
-
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=calendars(), window=windows(), tzid=st.sampled_from([None, "America/New_York"]))
+@given(data=calendars(), window=windows(), tzid=st.sampled_from(ACCOUNT_ZONES))
 def test_fast_path_answers_as_the_plain_path(
     data: bytes, window: tuple[int, int], tzid: str | None
 ) -> None:
@@ -302,7 +176,7 @@ def test_fast_path_answers_as_the_plain_path(
 @given(
     data=calendars(),
     window=windows(),
-    tzid=st.sampled_from([None, "America/New_York"]),
+    tzid=st.sampled_from(ACCOUNT_ZONES),
     alone=st.sampled_from(["prefilter", "shift_series", "simple_events"]),
 )
 def test_each_shortcut_alone_answers_as_the_plain_path(
