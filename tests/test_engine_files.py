@@ -313,6 +313,38 @@ def test_warnings_are_replayed_when_warm(tmp_path: Path) -> None:
         assert again == [message.replace(str(path), str(other)) for message in warm]
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "ics"
+
+
+def test_warnings_go_to_the_windows_they_concern_cold_and_warm(tmp_path: Path) -> None:
+    # A fine event on 5 March, a broken one (its end before its start) on 20 March: a
+    # query of 2-7 March is not told about the broken event, whatever filled the cache.
+    path = tmp_path / "cal.ics"
+    path.write_bytes((FIXTURES / "broken_event_on_another_day.ics").read_bytes())
+    early = (t("2026-03-02T00:00:00Z"), t("2026-03-07T00:00:00Z"))
+    on_the_20th = (t("2026-03-20T10:00:00Z"), t("2026-03-20T11:00:00Z"))
+    windows = [early, on_the_20th, MARCH]
+    expected: dict[Interval, list[str]] = {}
+    for window in windows:
+        expected[window] = []
+        plain(path, window, warn=expected[window].append)
+    assert expected[early] == []
+    assert len(expected[MARCH]) == 1 and "UID broken-on-the-20th" in expected[MARCH][0]
+    assert expected[on_the_20th] == expected[MARCH]
+    for order in itertools.permutations(windows):
+        with Cache(tmp_path / f"cache-{windows.index(order[0])}{windows.index(order[1])}") as cache:
+            for window in (*order, *order):  # cold, then warm
+                assert cached(cache, path, window)[1] == expected[window], order
+            files = CalendarFiles(cache)
+            file = CalendarFile(path, "cal", NO_SETTINGS)
+            os.utime(path, ns=(time.time_ns() - 10**10,) * 2)  # settled: bare spans will do
+            for window in windows:
+                warnings: list[str] = []
+                cached(cache, path, window)
+                assert files.bare_spans(file, window, warnings.append) is not None
+                assert warnings == expected[window]
+
+
 # --- last good copy --------------------------------------------------------------------
 
 
