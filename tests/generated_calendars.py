@@ -49,14 +49,18 @@ def _other_kind(draw: st.DrawFn, kind: str) -> str:
     return draw(st.sampled_from([k for k in KINDS if k != "date"]))
 
 
-@st.composite
-def series_event(draw: st.DrawFn, uid: str, xwr: str | None) -> list[str]:
+def _kind_and_start(draw: st.DrawFn, years: int) -> tuple[str, datetime]:
+    """How the times are written, and a start (a local wall time) within ``years``."""
     kind = draw(st.sampled_from(KINDS))
     start = BASE + timedelta(
-        days=draw(st.integers(0, 3 * 365)), minutes=15 * draw(st.integers(0, 95))
+        days=draw(st.integers(0, years * 365)), minutes=15 * draw(st.integers(0, 95))
     )
-    if kind == "date":
-        start = start.replace(hour=0, minute=0)
+    return kind, start.replace(hour=0, minute=0) if kind == "date" else start
+
+
+@st.composite
+def series_event(draw: st.DrawFn, uid: str, xwr: str | None) -> list[str]:
+    kind, start = _kind_and_start(draw, 3)
     frequency = draw(st.sampled_from(["DAILY", "WEEKLY", "WEEKLY", "MONTHLY"]))
     interval = draw(st.integers(1, 3))
     period = timedelta(
@@ -127,12 +131,8 @@ def series_event(draw: st.DrawFn, uid: str, xwr: str | None) -> list[str]:
 
 @st.composite
 def single_event(draw: st.DrawFn, uid: str, xwr: str | None) -> list[str]:
-    kind = draw(st.sampled_from(KINDS))
-    start = BASE + timedelta(
-        days=draw(st.integers(0, 4 * 365)), minutes=15 * draw(st.integers(0, 95))
-    )
+    kind, start = _kind_and_start(draw, 4)
     if kind == "date":
-        start = start.replace(hour=0, minute=0)
         length = timedelta(days=draw(st.integers(1, 40)))
     else:
         length = timedelta(minutes=15 * draw(st.integers(0, 400)))

@@ -205,14 +205,7 @@ def compare(
     settings_ = AccountSettings(tzid=tzid)
     warnings: list[str] = []
     try:
-        ours: list[BusyInterval] | None = load_calendar_bytes(
-            data,
-            path=Path(name),
-            calendar_id="cal",
-            settings=settings_,
-            window=window,
-            warn=warnings.append,
-        )
+        ours: list[BusyInterval] | None = _load(data, name, settings_, window, warnings)
     except CalendarDataError:
         ours = None
     try:
@@ -230,14 +223,7 @@ def compare(
         if _bad_calendar_property(data):
             return
         everything: list[str] = []
-        load_calendar_bytes(
-            data,
-            path=Path(name),
-            calendar_id="cal",
-            settings=settings_,
-            window=_ALL_TIME,
-            warn=everything.append,
-        )
+        _load(data, name, settings_, _ALL_TIME, everything)
         assert any(_SKIPPED.search(w) for w in everything), f"{where}: reference failed"
         return
     mine = Counter(_key(b) for b in ours)
@@ -252,6 +238,23 @@ def compare(
             f"{where}: UID {uid}: ours {sorted(k[:2] for k in mine if k[3] == uid)} "
             f"reference {sorted(k[:2] for k in theirs if k[3] == uid)}"
         )
+
+
+def _load(
+    data: bytes,
+    name: str,
+    settings_: AccountSettings,
+    window: tuple[int, int],
+    warnings: list[str],
+) -> list[BusyInterval]:
+    return load_calendar_bytes(
+        data,
+        path=Path(name),
+        calendar_id="cal",
+        settings=settings_,
+        window=window,
+        warn=warnings.append,
+    )
 
 
 def _bad_calendar_property(data: bytes) -> bool:

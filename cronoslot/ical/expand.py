@@ -153,7 +153,7 @@ def _occurrences(events: list[Event], context: Context) -> Iterator[Occurrence]:
     if high <= low:
         return iter(())
     if context.shift_series:
-        # After x-wr-timezone: the wall times moved are the ones the series repeats in.
+        # After google.py: the wall times moved are the ones the series repeats in.
         shifted = icalendar.Calendar()
         for component in shifted_components(calendar.subcomponents, low_instant, context.zone):
             shifted.add_component(component)
