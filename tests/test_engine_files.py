@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -21,7 +22,7 @@ from cronoslot.engine.files import CalendarFile, CalendarFiles, FileBusy
 from cronoslot.errors import CalendarDataError
 from cronoslot.intervals import Interval
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
-from cronoslot.timeutil import HOUR
+from cronoslot.timeutil import DAY, HOUR
 
 from .calendar_files import (
     BASE,
@@ -343,6 +344,36 @@ def test_warnings_go_to_the_windows_they_concern_cold_and_warm(tmp_path: Path) -
                 cached(cache, path, window)
                 assert files.bare_spans(file, window, warnings.append) is not None
                 assert warnings == expected[window]
+
+
+# (not_icalendar.ics has no calendar to look at: it is tested as an error.)
+FIXTURE_FILES = sorted(set(FIXTURES.glob("*.ics")) - {FIXTURES / "not_icalendar.ics"})
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=[path.name for path in FIXTURE_FILES])
+def test_every_fixture_answers_the_same_cold_and_warm(fixture: Path, tmp_path: Path) -> None:
+    # Each case of fixtures/ics, over a month around each of its first starts, through the
+    # cache cold and warm, as the loader answers without it (busy time and warnings).
+    data = fixture.read_bytes()
+    path = tmp_path / fixture.name
+    path.write_bytes(data)
+    unfolded = re.sub(rb"(?:\r?\n)+[ \t]", b"", data)
+    days = sorted(set(re.findall(rb"DTSTART[^:\r\n]*:\s*(\d{8})", unfolded)))[:2]
+    assert days, "a fixture with no start to look at"
+    starts = [t(f"{d[:4].decode()}-{d[4:6].decode()}-{d[6:].decode()}T00:00:00Z") for d in days]
+    accounts = [NO_SETTINGS, AccountSettings(tzid="America/New_York")]
+    with Cache(tmp_path / "cache") as cache:
+        for start, account in itertools.product(starts, accounts):
+            window = (start - 3 * DAY, start + 28 * DAY)
+            expected: list[str] = []
+            try:
+                answer = plain(path, window, account, warn=expected.append)
+            except CalendarDataError:
+                continue  # not iCalendar, or truncated: tested with the last good copy
+            for _ in ("cold", "warm"):
+                result, warnings = cached(cache, path, window, account)
+                assert list(result.intervals) == answer
+                assert warnings == expected
 
 
 # --- last good copy --------------------------------------------------------------------
