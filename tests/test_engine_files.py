@@ -39,6 +39,9 @@ from .calendar_files import (
     t,
     write,
 )
+from .generated_calendars import ACCOUNT_ZONES
+from .generated_calendars import calendars as hard_calendars
+from .generated_calendars import windows as hard_windows
 
 # --- same answers as the loader --------------------------------------------------------
 
@@ -158,6 +161,43 @@ def test_bare_spans_are_the_intervals_spans(
         assert files.bare_spans(file, window, warnings.append, not_there) is not None
     finally:
         cache.close()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=hard_calendars(),
+    windows_=st.lists(hard_windows(), min_size=2, max_size=3),
+    tzid=st.sampled_from(ACCOUNT_ZONES),
+)
+def test_hard_calendars_answer_as_the_loader_through_every_cache_path(
+    tmp_path: Path, data: bytes, windows_: list[Interval], tzid: str | None
+) -> None:
+    # The loader's hard cases (THISANDFUTURE, overrides across the window's edges,
+    # EXDATEs and RDATEs in other zones, Google rules...): cold, warm and bare spans give
+    # the loader's answer and warnings, whatever window filled the cache before.
+    work = tmp_path / f"hard-{next(_examples)}"
+    path = Path(f"{work}.ics")
+    path.write_bytes(data)
+    settled = time.time() - 60
+    os.utime(path, (settled, settled))
+    account = AccountSettings(tzid=tzid)
+    file = CalendarFile(path, "cal", account)
+    with Cache(work) as cache:
+        files = CalendarFiles(cache)
+        for window in (*windows_, *windows_):
+            expected_warnings: list[str] = []
+            expected = plain(path, window, account, warn=expected_warnings.append)
+            result, warnings = cached(files, path, window, account)
+            assert list(result.intervals) == expected and warnings == expected_warnings
+            spans_warnings: list[str] = []
+            bare = files.bare_spans(file, window, spans_warnings.append)
+            assert bare is not None and bare.spans is not None
+            assert {k: sorted(v) for k, v in bare.spans.items() if v} == _by_transparency(expected)
+            assert spans_warnings == expected_warnings
 
 
 def test_without_a_cache_the_file_is_read_and_loaded(tmp_path: Path) -> None:
