@@ -56,6 +56,49 @@ class BusyInterval:
         return self.event_id is not None
 
 
+Reach = tuple[tuple[int | None, int | None], ...]
+"""Closed spans of instants (``None``: unbounded on that side)."""
+
+
+@dataclass(frozen=True)
+class CalendarWarning:
+    """A warning about a calendar file, and what it concerns (SPEC 2: a query is warned
+    about what its window touches, the same with a cache and without).
+
+    ``reach`` holds the spans within which the component it is about may have
+    occurrences, as its text tells; None when it concerns the file as a whole. ``line`` is
+    where the file says it (0: the file), and orders warnings.
+    """
+
+    message: str
+    line: int = 0
+    reach: Reach | None = None
+
+    def touches(self, window: tuple[int, int]) -> bool:
+        return reach_touches(self.reach, window)
+
+
+def reach_touches(reach: Reach | None, window: tuple[int, int]) -> bool:
+    """Whether ``window`` (``[start, end)``) touches ``reach`` (None: everything)."""
+    if reach is None:
+        return True
+    start, end = window
+    return any(
+        (low is None or low <= end) and (high is None or high >= start) for low, high in reach
+    )
+
+
+def ordered_warnings(warnings: Iterable[CalendarWarning]) -> list[CalendarWarning]:
+    """Each message once (at its first line), by line, then message: one order however
+    the warnings were gathered."""
+    first: dict[str, CalendarWarning] = {}
+    for warning in warnings:
+        kept = first.get(warning.message)
+        if kept is None or warning.line < kept.line:
+            first[warning.message] = warning
+    return sorted(first.values(), key=lambda warning: (warning.line, warning.message))
+
+
 @dataclass(frozen=True)
 class AccountSettings:
     """``account.json``: the account's default zone, its e-mail addresses, normalised

@@ -233,7 +233,8 @@ def test_storage_operations_round_trip(tmp_path: Path) -> None:
     first, last = 20000, 20002
     busy = BusyInterval(block_start(first) + 60, block_start(last) + 60, Transparency.OPAQUE, "cal")
     rows = split_into_blocks([busy], first, last)
-    blocks = {block: (rows.get(block, []), ["\x00path\x00: a warning"]) for block in (first, last)}
+    warning = ["\x00path\x00: a warning", 3, [[busy.start, None]]]
+    blocks = {block: (rows.get(block, []), [warning]) for block in (first, last)}
     with Cache(tmp_path / "cache") as cache:
         key = BlockKey("hash", "cal", cache.variant(NO_SETTINGS))
         assert cache.file_record(path) is None
@@ -250,7 +251,7 @@ def test_storage_operations_round_trip(tmp_path: Path) -> None:
         assert not cache.has_blocks("hash", key.variant, first, last, "other")
         spans = cache.read_spans(key, first, last, with_ids=True)
         assert spans is not None and [block.block for block in spans] == [first, first + 1, last]
-        assert spans[0].ids == frozenset() and spans[0].warnings == ["\x00path\x00: a warning"]
+        assert spans[0].ids == frozenset() and spans[0].warnings == [warning]
         whole = blocks_span(first, last)
         assert spans_in_window(spans, whole) == {Transparency.OPAQUE: [(busy.start, busy.end)]}
         # An unreadable block is left out of read_blocks, and gives no bare spans.

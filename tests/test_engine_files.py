@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -21,7 +22,7 @@ from cronoslot.engine.files import CalendarFile, CalendarFiles, FileBusy
 from cronoslot.errors import CalendarDataError
 from cronoslot.intervals import Interval
 from cronoslot.models import AccountSettings, BusyInterval, Transparency
-from cronoslot.timeutil import HOUR
+from cronoslot.timeutil import DAY, HOUR
 
 from .calendar_files import (
     BASE,
@@ -38,6 +39,9 @@ from .calendar_files import (
     t,
     write,
 )
+from .generated_calendars import ACCOUNT_ZONES
+from .generated_calendars import calendars as hard_calendars
+from .generated_calendars import windows as hard_windows
 
 # --- same answers as the loader --------------------------------------------------------
 
@@ -157,6 +161,43 @@ def test_bare_spans_are_the_intervals_spans(
         assert files.bare_spans(file, window, warnings.append, not_there) is not None
     finally:
         cache.close()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=hard_calendars(),
+    windows_=st.lists(hard_windows(), min_size=2, max_size=3),
+    tzid=st.sampled_from(ACCOUNT_ZONES),
+)
+def test_hard_calendars_answer_as_the_loader_through_every_cache_path(
+    tmp_path: Path, data: bytes, windows_: list[Interval], tzid: str | None
+) -> None:
+    # The loader's hard cases (THISANDFUTURE, overrides across the window's edges,
+    # EXDATEs and RDATEs in other zones, Google rules...): cold, warm and bare spans give
+    # the loader's answer and warnings, whatever window filled the cache before.
+    work = tmp_path / f"hard-{next(_examples)}"
+    path = Path(f"{work}.ics")
+    path.write_bytes(data)
+    settled = time.time() - 60
+    os.utime(path, (settled, settled))
+    account = AccountSettings(tzid=tzid)
+    file = CalendarFile(path, "cal", account)
+    with Cache(work) as cache:
+        files = CalendarFiles(cache)
+        for window in (*windows_, *windows_):
+            expected_warnings: list[str] = []
+            expected = plain(path, window, account, warn=expected_warnings.append)
+            result, warnings = cached(files, path, window, account)
+            assert list(result.intervals) == expected and warnings == expected_warnings
+            spans_warnings: list[str] = []
+            bare = files.bare_spans(file, window, spans_warnings.append)
+            assert bare is not None and bare.spans is not None
+            assert {k: sorted(v) for k, v in bare.spans.items() if v} == _by_transparency(expected)
+            assert spans_warnings == expected_warnings
 
 
 def test_without_a_cache_the_file_is_read_and_loaded(tmp_path: Path) -> None:
@@ -311,6 +352,68 @@ def test_warnings_are_replayed_when_warm(tmp_path: Path) -> None:
         assert CalendarFiles(cache).is_warm(CalendarFile(path, "cal", NO_SETTINGS), MARCH)
         again = cached(cache, other, MARCH)[1]
         assert again == [message.replace(str(path), str(other)) for message in warm]
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ics"
+
+
+def test_warnings_go_to_the_windows_they_concern_cold_and_warm(tmp_path: Path) -> None:
+    # A fine event on 5 March, a broken one (its end before its start) on 20 March: a
+    # query of 2-7 March is not told about the broken event, whatever filled the cache.
+    path = tmp_path / "cal.ics"
+    path.write_bytes((FIXTURES / "broken_event_on_another_day.ics").read_bytes())
+    early = (t("2026-03-02T00:00:00Z"), t("2026-03-07T00:00:00Z"))
+    on_the_20th = (t("2026-03-20T10:00:00Z"), t("2026-03-20T11:00:00Z"))
+    windows = [early, on_the_20th, MARCH]
+    expected: dict[Interval, list[str]] = {}
+    for window in windows:
+        expected[window] = []
+        plain(path, window, warn=expected[window].append)
+    assert expected[early] == []
+    assert len(expected[MARCH]) == 1 and "UID broken-on-the-20th" in expected[MARCH][0]
+    assert expected[on_the_20th] == expected[MARCH]
+    for order in itertools.permutations(windows):
+        with Cache(tmp_path / f"cache-{windows.index(order[0])}{windows.index(order[1])}") as cache:
+            for window in (*order, *order):  # cold, then warm
+                assert cached(cache, path, window)[1] == expected[window], order
+            files = CalendarFiles(cache)
+            file = CalendarFile(path, "cal", NO_SETTINGS)
+            os.utime(path, ns=(time.time_ns() - 10**10,) * 2)  # settled: bare spans will do
+            for window in windows:
+                warnings: list[str] = []
+                cached(cache, path, window)
+                assert files.bare_spans(file, window, warnings.append) is not None
+                assert warnings == expected[window]
+
+
+# (not_icalendar.ics has no calendar to look at: it is tested as an error.)
+FIXTURE_FILES = sorted(set(FIXTURES.glob("*.ics")) - {FIXTURES / "not_icalendar.ics"})
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=[path.name for path in FIXTURE_FILES])
+def test_every_fixture_answers_the_same_cold_and_warm(fixture: Path, tmp_path: Path) -> None:
+    # Each case of fixtures/ics, over a month around each of its first starts, through the
+    # cache cold and warm, as the loader answers without it (busy time and warnings).
+    data = fixture.read_bytes()
+    path = tmp_path / fixture.name
+    path.write_bytes(data)
+    unfolded = re.sub(rb"(?:\r?\n)+[ \t]", b"", data)
+    days = sorted(set(re.findall(rb"DTSTART[^:\r\n]*:\s*(\d{8})", unfolded)))[:2]
+    assert days, "a fixture with no start to look at"
+    starts = [t(f"{d[:4].decode()}-{d[4:6].decode()}-{d[6:].decode()}T00:00:00Z") for d in days]
+    accounts = [NO_SETTINGS, AccountSettings(tzid="America/New_York")]
+    with Cache(tmp_path / "cache") as cache:
+        for start, account in itertools.product(starts, accounts):
+            window = (start - 3 * DAY, start + 28 * DAY)
+            expected: list[str] = []
+            try:
+                answer = plain(path, window, account, warn=expected.append)
+            except CalendarDataError:
+                continue  # not iCalendar, or truncated: tested with the last good copy
+            for _ in ("cold", "warm"):
+                result, warnings = cached(cache, path, window, account)
+                assert list(result.intervals) == answer
+                assert warnings == expected
 
 
 # --- last good copy --------------------------------------------------------------------

@@ -136,3 +136,27 @@ def test_calendar_data_errors_travel_as_values() -> None:
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is CalendarDataError
     assert (copy.path, copy.message, str(copy)) == (error.path, error.message, str(error))
+
+
+def test_an_account_without_emails_is_warned_about_once(tmp_path: Path) -> None:
+    # Two calendars of one account carry ATTENDEE lines and account.json has no "emails":
+    # one warning for the account (naming its folder), with the cache and without.
+    invited = calendar(
+        event("a", "DTSTART:20260310T090000Z", "DURATION:PT1H", "ATTENDEE:mailto:x@example.com")
+    )
+    jobs = []
+    for account in ("acc_one", "acc_two"):
+        (tmp_path / account).mkdir()
+        for name in ("work", "home"):
+            jobs.append(
+                FileJob(write(tmp_path / account / f"{name}.ics", invited), name, NO_SETTINGS)
+            )
+    for cache in (None, Cache(tmp_path / "cache"), Cache(tmp_path / "cache")):
+        _, warnings = _load(jobs, cache=cache)
+        assert [w.split(": ", 1)[0] for w in warnings] == [
+            str(tmp_path / "acc_one"),
+            str(tmp_path / "acc_two"),
+        ]
+        assert all('account.json has no "emails"' in w for w in warnings)
+        if cache is not None:
+            cache.close()

@@ -107,23 +107,30 @@ class RefSplit:
 
 
 def reference_unfold(text: str) -> list[RefLine]:
-    """Physical lines joined where a line starting with a space or tab continues the last."""
+    """Physical lines joined where a line starting with a space or tab continues the last;
+    empty lines between the two go (icalendar's reading: old Mozilla exports put one
+    inside every folded property)."""
     logical: list[RefLine] = []
     for index, physical in enumerate(_LINE_BREAK.split(text), start=1):
         if physical[:1] in (" ", "\t") and logical:
+            while len(logical) > 1 and logical[-1].text == "":
+                logical.pop()
             logical[-1].text += physical[1:]
         else:
             logical.append(RefLine(physical, index))
     return logical
 
 
-def _begin_end(line: RefLine) -> tuple[str, str] | None:
-    """``("BEGIN", "VEVENT")`` for a BEGIN/END line, else None."""
-    first = line.text[:1]
+def _begin_end(line: RefLine, first_line: bool) -> tuple[str, str] | None:
+    """``("BEGIN", "VEVENT")`` for a BEGIN/END line, else None. The file's first line may
+    start with blanks (icalendar strips them); any other line starting with a blank is a
+    fold, or (a form feed...) not a BEGIN/END line."""
+    text = line.text.lstrip() if first_line else line.text
+    first = text[:1]
     if first not in ("B", "b", "E", "e") and not first.isspace():
         return None  # most lines: decided without working out the name
     name = line.name
-    if name in ("BEGIN", "END") and line.text[len(name) :].lstrip().startswith(":"):
+    if name in ("BEGIN", "END") and text[len(name) :].lstrip().startswith(":"):
         return name, line.value.strip().upper()
     return None
 
@@ -142,10 +149,10 @@ def reference_split(text: str) -> RefSplit:
     component: RefComponent | None = None
     stack: list[str] = []  # open component names inside ``component``
 
-    for line in lines:
+    for index, line in enumerate(lines):
         if not line.text.strip():
             continue
-        marker = _begin_end(line)
+        marker = _begin_end(line, index == 0)
         if calendar is None:
             if marker == ("BEGIN", "VCALENDAR"):
                 calendar = RefCalendar(line.line_number)
@@ -335,7 +342,8 @@ def test_split_answers_as_the_reference_without_lone_cr(
 
 # --- quick readings against the plain ones they replaced -----------------------------------
 
-_FOLD = re.compile(r"(?:\r\n|\r|\n)[ \t]")
+# icalendar's fold: a line break, any blank lines, a space or tab.
+_FOLD = re.compile(r"(?:\r\n|\r|\n)(?:\r\n|\r|\n)*[ \t]")
 
 
 @settings(max_examples=200, deadline=None)
@@ -347,6 +355,7 @@ def test_unfolding_is_the_plain_fold_removal(text: str) -> None:
 
 
 def _reference_begin_end(text: str) -> tuple[str, str] | None:
+    text = text.lstrip()
     name = RefLine(text, 1).name
     if name in ("BEGIN", "END") and text[len(name) :].lstrip().startswith(":"):
         return name, RefLine(text, 1).value.strip().upper()
@@ -369,3 +378,47 @@ def test_begin_end_reads_as_the_plain_reading(text: str) -> None:
     from cronoslot.ical.text import _begin_end
 
     assert _begin_end(text) == _reference_begin_end(text)
+
+
+# --- files that icalendar reads, read as it does ---------------------------------------------
+
+
+def test_leading_blanks_before_begin_vcalendar() -> None:
+    from .ical_fixtures import load_fixture, times, window
+
+    # node-ical's dst-transition-rules.ics starts so. 10:00 Amsterdam (CEST) is 08:00Z.
+    busy, warnings = load_fixture(
+        "leading_blanks_before_vcalendar.ics",
+        window("2022-10-09T00:00:00Z", "2022-10-10T00:00:00Z"),
+    )
+    assert times(busy) == [("2022-10-09T08:00:00Z", "2022-10-09T09:00:00Z")]
+    assert [b.summary for b in busy] == ["Morning shift"] and warnings == []
+
+
+def test_blank_lines_inside_folded_properties() -> None:
+    from .ical_fixtures import load_fixture, times, window
+
+    # An old Mozilla export (icalendar's multiple_calendar_components.ics) folds every
+    # property across a blank line: "UID", "", " :956630271" is UID:956630271.
+    busy, warnings = load_fixture(
+        "blank_lines_inside_folded_properties.ics",
+        window("2003-12-01T00:00:00Z", "2004-01-01T00:00:00Z"),
+        tzid="Europe/London",
+    )
+    assert times(busy) == [("2003-12-25T00:00:00Z", "2003-12-26T00:00:00Z")]
+    assert [(b.event_uid, b.summary) for b in busy] == [("956630271", "Christmas Day")]
+    assert warnings == []
+
+
+def test_folds_across_blank_lines_keep_physical_line_numbers() -> None:
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID\n\n :a\n\r\n\tb\nDTSTART\n\n\n :1\n"
+        "END:VEVENT\nEND:VCALENDAR\n"
+    )
+    (raw,) = split_calendar_text(text).calendars[0].components
+    assert [(line.text, line.line_number) for line in raw.lines] == [
+        ("BEGIN:VEVENT", 2),
+        ("UID:ab", 3),
+        ("DTSTART:1", 8),
+        ("END:VEVENT", 12),
+    ]

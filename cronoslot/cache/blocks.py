@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from .. import timeutil
 from ..intervals import Interval, overlaps
-from ..models import BusyInterval, Transparency
+from ..models import BusyInterval, CalendarWarning, Transparency
 
 _BLOCK = timeutil.DAY
 
@@ -32,9 +32,11 @@ _FIRST_INSTANT = timeutil.from_datetime(datetime(1800, 1, 1, tzinfo=UTC))
 _LAST_INSTANT = timeutil.from_datetime(datetime(2400, 1, 1, tzinfo=UTC))
 _MAX_BLOCKS = 7305  # twenty years
 
-# Stored warnings name the file through this mark, so that a block shared by two files with
-# the same content replays each warning with the right file name.
+# Stored warnings name the file (or, at their start, its folder) through these marks, so
+# that a block shared by two files with the same content replays each warning with the
+# right names.
 _PATH_MARK = "\x00path\x00"
+_FOLDER_MARK = "\x00folder\x00"
 
 _TRANSPARENCIES = {transparency.value: transparency for transparency in Transparency}
 _NO_TAGS: frozenset[str] = frozenset()
@@ -43,9 +45,13 @@ Row = list[Any]
 """A stored interval: [start, end, transparency, event_uid, event_id, tags, summary, private,
 own], where own is true in the block the interval starts in."""
 
-BlockRows = tuple[list[Row], list[str]]
-"""A block's rows, in the loader's order, and the warnings (path-marked) of the load that
-made it."""
+StoredWarning = list[Any]
+"""A warning as stored: [message (path-marked), line, reach], the reach a list of [low,
+high] pairs (null: unbounded) or null (the whole file); see ``CalendarWarning``."""
+
+BlockRows = tuple[list[Row], list[StoredWarning]]
+"""A block's rows, in the loader's order, and the warnings of the load that made it that
+touch the block."""
 
 Spans = dict[Transparency, list[Interval]]
 
@@ -67,7 +73,7 @@ class SpanBlock(NamedTuple):
 
     block: int
     spans: str
-    warnings: list[str]
+    warnings: list[StoredWarning]
     ids: frozenset[str] | None
 
 
@@ -121,7 +127,7 @@ def split_into_blocks(intervals: list[BusyInterval], low: int, high: int) -> dic
     return by_block
 
 
-def encode_block(rows: list[Row], warnings: list[str]) -> tuple[int, str, str, str, str]:
+def encode_block(rows: list[Row], warnings: list[StoredWarning]) -> tuple[int, str, str, str, str]:
     """A block's columns: interval_count, intervals, spans, ids, warnings."""
     return (
         len(rows),
@@ -143,31 +149,61 @@ def _encode_spans(rows: list[Row]) -> str:
 
 
 def mark_path(message: str, path: Path) -> str:
-    """A warning as stored: the file's name replaced by the path mark."""
-    return message.replace(str(path), _PATH_MARK)
+    """A warning as stored: the file's name replaced by the path mark, and a leading name
+    of its folder (a warning about the account) by the folder mark."""
+    message = message.replace(str(path), _PATH_MARK)
+    folder = f"{path.parent}: "
+    if message.startswith(folder):
+        message = _FOLDER_MARK + message[len(folder) - 2 :]
+    return message
 
 
 def name_path(message: str, path: Path) -> str:
-    """A stored warning naming ``path``."""
-    return message.replace(_PATH_MARK, str(path))
+    """A stored warning naming ``path`` (and its folder)."""
+    return message.replace(_PATH_MARK, str(path)).replace(_FOLDER_MARK, str(path.parent))
+
+
+def stored_warning(warning: CalendarWarning, path: Path) -> StoredWarning:
+    """A loader's warning about ``path`` as stored."""
+    reach = None if warning.reach is None else [list(span) for span in warning.reach]
+    return [mark_path(warning.message, path), warning.line, reach]
+
+
+def warning_of(stored: StoredWarning) -> CalendarWarning:
+    """A stored warning, still path-marked. Raises ``ValueError`` when it is not what
+    ``stored_warning`` writes."""
+    try:
+        message, line, reach = stored
+        spans = None if reach is None else tuple((low, high) for low, high in reach)
+    except (TypeError, ValueError):
+        raise ValueError(f"not a stored warning: {stored!r}") from None
+    if not isinstance(message, str) or not isinstance(line, int):
+        raise ValueError(f"not a stored warning: {stored!r}")
+    if spans is not None and not all(
+        (low is None or isinstance(low, int)) and (high is None or isinstance(high, int))
+        for low, high in spans
+    ):
+        raise ValueError(f"not a stored warning: {stored!r}")
+    return CalendarWarning(message, line, spans)
 
 
 # --- decoding ----------------------------------------------------------------------------
 
 
 def decode_block(intervals: str, warnings: str) -> BlockRows:
-    """Raises ``ValueError`` for text that is not JSON."""
-    return json.loads(intervals), json.loads(warnings)
+    """Raises ``ValueError`` for text that is not JSON, or warnings not as stored."""
+    stored: list[StoredWarning] = json.loads(warnings)
+    for warning in stored:
+        warning_of(warning)
+    return json.loads(intervals), stored
 
 
 def decode_span_block(block: int, spans: str, warnings: str, ids: str | None) -> SpanBlock:
     """Raises ``ValueError`` or ``TypeError`` for warnings or ids that are not JSON lists."""
-    return SpanBlock(
-        block,
-        spans,
-        [] if warnings == "[]" else list(json.loads(warnings)),
-        None if ids is None else frozenset(json.loads(ids)),
-    )
+    stored: list[StoredWarning] = [] if warnings == "[]" else list(json.loads(warnings))
+    for warning in stored:
+        warning_of(warning)
+    return SpanBlock(block, spans, stored, None if ids is None else frozenset(json.loads(ids)))
 
 
 def intervals_in_window(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 DATABASE_NAME = "busy-v4.sqlite3"
-SCHEMA = 4
+SCHEMA = 5
 _MAGIC = "cronoslot busy-interval cache"
 
 _BUSY_TIMEOUT_MS = 10_000

@@ -13,7 +13,9 @@ over its ``backend``:
 - After a good read the file's bytes are kept as the last good copy of its path. When the
   file later cannot be read or is not iCalendar any more, that copy is served instead, with
   a warning, and the result is ``disconnected`` (SPEC 2).
-- Stored warnings are given again, once each, naming the file asked about.
+- Each warning is stored with the blocks it touches (what it concerns: a broken event's
+  days, or the whole file), and given again, once, to a window that touches what it
+  concerns, naming the file asked about: the rule the loader follows without a cache.
 
 The cache can never make a query fail or change its answer: without it, or when it cannot
 answer, the file is read and loaded.
@@ -31,17 +33,25 @@ from .. import timeutil
 from ..cache.blocks import (
     BlockKey,
     BlockRows,
+    StoredWarning,
     blocks_span,
     intervals_in_window,
-    mark_path,
     name_path,
     spans_in_window,
     split_into_blocks,
+    stored_warning,
+    warning_of,
     window_blocks,
 )
 from ..errors import CalendarDataError, Warn
 from ..intervals import Interval
-from ..models import AccountSettings, BusyInterval, Transparency
+from ..models import (
+    AccountSettings,
+    BusyInterval,
+    CalendarWarning,
+    Transparency,
+    ordered_warnings,
+)
 
 if TYPE_CHECKING:
     from ..cache import Cache, FileRecord, FileStat
@@ -74,7 +84,8 @@ class CalendarFile:
 
 BytesLoader = Callable[..., list[BusyInterval]]
 """Called as ``cronoslot.ical.loader.load_calendar_bytes`` is: a file's bytes (and
-``path``, ``calendar_id``, ``settings``, ``window``, ``warn``) -> busy intervals."""
+``path``, ``calendar_id``, ``settings``, ``window``, ``warn``, ``on_warning``) -> busy
+intervals."""
 
 BytesReader = Callable[[Path], bytes]
 
@@ -112,7 +123,10 @@ class CalendarFiles:
         """
         cache = self.cache
         if cache is None:
-            return FileBusy(tuple(self._load(self._read(file.path), file, window, warn)))
+            gathered: list[CalendarWarning] = []
+            loaded = self._load(self._read(file.path), file, window, gathered.append)
+            _replay([stored_warning(w, file.path) for w in gathered], file.path, window, warn)
+            return FileBusy(tuple(loaded))
         stat = _stat(file.path)  # before reading: a change while reading then makes it stale
         known_hash = _settled_hash(cache, file.path, stat)
         if known_hash is not None:
@@ -122,7 +136,7 @@ class CalendarFiles:
             except _NeedsContent:
                 pass  # some block is missing: read the file after all
             else:
-                _replay(messages, file.path, warn)
+                _replay(messages, file.path, window, warn)
                 return FileBusy(tuple(intervals))
         try:
             data = self._read(file.path)
@@ -133,7 +147,7 @@ class CalendarFiles:
         except CalendarDataError as error:
             return self._last_good_copy(cache, file, error, window, warn)
         cache.write(file.path, key, fresh, data=data, stat=stat)
-        _replay(messages, file.path, warn)
+        _replay(messages, file.path, window, warn)
         return FileBusy(tuple(intervals))
 
     def bare_spans(
@@ -165,7 +179,7 @@ class CalendarFiles:
         spans = spans_in_window(found, window)
         if spans is None:
             return None  # an unreadable block: busy will load and rewrite it
-        _replay([message for block in found for message in block.warnings], file.path, warn)
+        _replay([row for block in found for row in block.warnings], file.path, window, warn)
         return FileBusy(spans=spans)
 
     def is_warm(self, file: CalendarFile, window: Interval, *, any_calendar: bool = False) -> bool:
@@ -192,17 +206,18 @@ class CalendarFiles:
 
     def _intervals(
         self, cache: Cache, key: BlockKey, data: bytes | None, file: CalendarFile, window: Interval
-    ) -> tuple[list[BusyInterval], list[str], dict[int, BlockRows]]:
-        """The intervals of the content ``key`` names overlapping ``window``, the warnings
-        to give (path-marked), and the new blocks to store. Raises what the loader raises,
-        and ``_NeedsContent`` when ``data`` is None and some block is not cached."""
+    ) -> tuple[list[BusyInterval], list[StoredWarning], dict[int, BlockRows]]:
+        """The intervals of the content ``key`` names overlapping ``window``, the stored
+        warnings of its blocks (``_replay`` gives those the window touches), and the new
+        blocks to store. Raises what the loader raises, and ``_NeedsContent`` when ``data``
+        is None and some block is not cached."""
         needed = window_blocks(window)
         if needed is None:  # a window the cache does not keep: load it whole
             if data is None:
                 raise _NeedsContent
-            collected: list[str] = []
-            loaded = self._load(data, file, window, collected.append)
-            return loaded, [mark_path(message, file.path) for message in collected], {}
+            gathered: list[CalendarWarning] = []
+            loaded = self._load(data, file, window, gathered.append)
+            return loaded, [stored_warning(warning, file.path) for warning in gathered], {}
         stored = cache.read_blocks(key, needed[0], needed[-1])
         missing = [block for block in needed if block not in stored]
         fresh: dict[int, BlockRows] = {}
@@ -210,18 +225,19 @@ class CalendarFiles:
             if data is None:
                 raise _NeedsContent
             low, high = missing[0], missing[-1]
-            collected = []
-            loaded = self._load(data, file, blocks_span(low, high), collected.append)
-            messages = [mark_path(message, file.path) for message in collected]
+            gathered = []
+            loaded = self._load(data, file, blocks_span(low, high), gathered.append)
             by_block = split_into_blocks(loaded, low, high)
-            fresh = {
-                block: (by_block.get(block, []), messages)
-                for block in range(low, high + 1)
-                if block not in stored
-            }
+            for block in range(low, high + 1):
+                if block in stored:
+                    continue
+                # A block keeps the warnings that concern it (a window within it may ask).
+                span = blocks_span(block, block)
+                touching = [stored_warning(w, file.path) for w in gathered if w.touches(span)]
+                fresh[block] = (by_block.get(block, []), touching)
             stored.update(fresh)
         intervals = intervals_in_window(stored, window, file.calendar_id)
-        return intervals, [message for block in needed for message in stored[block][1]], fresh
+        return intervals, [row for block in needed for row in stored[block][1]], fresh
 
     def _last_good_copy(
         self,
@@ -244,7 +260,7 @@ class CalendarFiles:
             f"{file.path}: {error.message}; using the last good copy from "
             f"{timeutil.format_time(copy.saved_at)}"
         )
-        _replay(messages, file.path, warn)
+        _replay(messages, file.path, window, warn)
         return FileBusy(tuple(intervals), disconnected=True)
 
     def _read(self, path: Path) -> bytes:
@@ -255,7 +271,11 @@ class CalendarFiles:
         return read_calendar_bytes(path)
 
     def _load(
-        self, data: bytes, file: CalendarFile, window: Interval, warn: Warn
+        self,
+        data: bytes,
+        file: CalendarFile,
+        window: Interval,
+        on_warning: Callable[[CalendarWarning], None],
     ) -> list[BusyInterval]:
         loader = self.loader
         if loader is None:
@@ -268,7 +288,9 @@ class CalendarFiles:
             calendar_id=file.calendar_id,
             settings=file.settings,
             window=window,
-            warn=warn,
+            # A loader that only knows ``warn`` gives warnings about the whole file.
+            warn=lambda message: on_warning(CalendarWarning(message)),
+            on_warning=on_warning,
         )
 
 
@@ -302,7 +324,9 @@ def _settled_hash(cache: Cache, path: Path, stat: FileStat | None) -> str | None
     return None if record is None else record.content_hash
 
 
-def _replay(messages: list[str], path: Path, warn: Warn) -> None:
-    """Give each warning once, in order, naming ``path``."""
-    for message in dict.fromkeys(messages):
-        warn(name_path(message, path))
+def _replay(rows: list[StoredWarning], path: Path, window: Interval, warn: Warn) -> None:
+    """Give the stored warnings that ``window`` touches, each once, in order, naming
+    ``path``: what the loader gives for the window without a cache."""
+    warnings = (warning_of(row) for row in rows)
+    for warning in ordered_warnings(w for w in warnings if w.touches(window)):
+        warn(name_path(warning.message, path))

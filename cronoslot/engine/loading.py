@@ -142,11 +142,14 @@ def load_files(
                 progress(done, total)
 
     results: list[FileBusy] = []
+    given: set[str] = set()  # a warning about an account comes from each of its files
     for item in loaded:
         assert item is not None
         warnings, outcome = item
         for message in warnings:
-            warn(message)
+            if message not in given:
+                given.add(message)
+                warn(message)
         if isinstance(outcome, CalendarDataError):
             raise outcome
         results.append(outcome)

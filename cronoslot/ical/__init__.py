@@ -9,10 +9,12 @@ Modules, by concept: ``loader`` (the front door and the orchestration of one fil
 ``text`` (cutting text into components), ``prefilter`` (dropping what cannot touch the
 window), ``simple`` (plain single events read from their text), ``components`` (parsing
 with icalendar, skipping broken components), ``zones`` (time zones), ``google``
-(X-WR-TIMEZONE), ``expand`` (series and occurrences), ``series_shift`` (moving old series
-forward), ``freebusy`` (VFREEBUSY), ``busy_rules`` (SPEC 2's mapping tables), ``values``
-(small property readers). icalendar, recurring-ical-events and x-wr-timezone are imported
-only when a calendar is parsed.
+(X-WR-TIMEZONE) and ``day_shift`` (its rules moved by whole days), ``owner`` (whose ATTENDEE
+lines are the account's), ``expand`` (series and occurrences), ``series_shift`` (moving old
+series forward), ``freebusy`` (VFREEBUSY), ``busy_rules`` (SPEC 2's mapping tables),
+``values`` (small property readers). Warnings are ``models.CalendarWarning``s: each says
+what it concerns, and is given to the windows that touch it. icalendar and
+recurring-ical-events are imported only when a calendar is parsed.
 """
 
 from __future__ import annotations

@@ -9,17 +9,21 @@ rest of the calendar is used.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import Any, cast
 
-from ..errors import Warn
 from ..intervals import Interval
+from ..models import CalendarWarning
 from .busy_rules import EVENT_ID
+from .prefilter import component_reach
 from .text import RawComponent
 from .values import first, text_value
-from .zones import instant, rezone, zone_name
+from .zones import floating_in, instant, rezone, zone_name
+
+Report = Callable[[CalendarWarning], None]
 
 
 @dataclass(frozen=True)
@@ -30,26 +34,42 @@ class Context:
     calendar_id: str
     zone: tzinfo  # where floating times, dates and unknown TZIDs are read
     zone_from_file: bool  # a usable X-WR-TIMEZONE: normalise as Google intends (google.py)
-    emails: frozenset[str]  # the account's addresses, normalised
+    emails: frozenset[str]  # whose ATTENDEE lines are the account's, normalised
     window: Interval
-    warn: Warn
+    report: Report  # gathers the warnings (the loader gives those the window touches)
     shift_series: bool  # move long-running daily/weekly series up to the window
+    zone_given: bool = True  # False: UTC, for want of X-WR-TIMEZONE or the account's tzid
+
+    def warn(self, raw: RawComponent | None, message: str, line_number: int = 0) -> None:
+        """A warning about ``raw`` (None: the file as a whole): it concerns the windows
+        that touch the component's reach (``prefilter.component_reach``)."""
+        reach = component_reach(raw) if raw is not None else None
+        self.report(CalendarWarning(f"{self.path}: {message}", line_number, reach))
 
     def skip(self, raw: RawComponent, reason: str, line_number: int | None = None) -> None:
         """Warn that ``raw`` is not used, and why (at its BEGIN line unless told)."""
         where = line_number if line_number is not None else raw.line_number
-        self.warn(f"{self.path}: line {where}: skipped {_named(raw)}: {reason}")
+        self.warn(raw, f"line {where}: skipped {named_component(raw)}: {reason}", where)
 
     def unknown_tzid(self, raw: RawComponent, tzid: str) -> None:
         """Warn that a TZID of ``raw`` is unknown, so read in the calendar's zone."""
         where = line_of_property(raw, "DTSTART") or raw.line_number
         self.warn(
-            f"{self.path}: line {where}: {_named(raw)}: "
-            f"unknown TZID {tzid!r}: read in {zone_name(self.zone)}"
+            raw,
+            f"line {where}: {named_component(raw)}: unknown TZID {tzid!r}: read in "
+            f"{self.zone_description()}",
+            where,
         )
 
+    def zone_description(self) -> str:
+        """The calendar's zone, and where it comes from when that is not plain."""
+        if self.zone_given:
+            return zone_name(self.zone)
+        return 'UTC (no X-WR-TIMEZONE in the file, no "tzid" in account.json)'
 
-def _named(raw: RawComponent) -> str:
+
+def named_component(raw: RawComponent) -> str:
+    """``VEVENT (UID x)``, for warnings."""
     uid = raw.uid
     return f"{raw.name} (UID {uid})" if uid else f"{raw.name} (no UID)"
 
@@ -98,6 +118,10 @@ def parse_event(
     try:
         for tzid in rezone(component, custom_zones):
             context.unknown_tzid(raw, tzid)
+        # SPEC 2 reads every floating time in the calendar's zone, whatever zone the
+        # event's other times have (recurring-ical-events would read a floating end in the
+        # start's zone, and a floating EXDATE by its wall clock).
+        floating_in(component, context.zone)
         problem = check_event(component, context.zone)
     except Exception as error:
         problem = (f"bad value: {error}", None, 0)
@@ -171,6 +195,7 @@ __all__ = [
     "check_event",
     "first_bad_line",
     "line_of_property",
+    "named_component",
     "parse_component",
     "parse_event",
 ]

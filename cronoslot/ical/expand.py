@@ -22,7 +22,7 @@ from ..models import BusyInterval
 from .busy_rules import Description, describe
 from .components import Context, Event, line_of_property
 from .google import standard_calendar
-from .series_shift import shifted_series
+from .series_shift import shifted_components
 from .values import text_value
 from .zones import instant
 
@@ -142,7 +142,7 @@ def _occurrences(events: list[Event], context: Context) -> Iterator[Occurrence]:
     import recurring_ical_events
 
     if context.zone_from_file:
-        calendar = standard_calendar(events, context.zone)
+        calendar = standard_calendar(events, context)
     else:
         calendar = icalendar.Calendar()
         for event in events:
@@ -153,10 +153,10 @@ def _occurrences(events: list[Event], context: Context) -> Iterator[Occurrence]:
     if high <= low:
         return iter(())
     if context.shift_series:
-        # After x-wr-timezone: the wall times moved are the ones the series repeats in.
+        # After google.py: the wall times moved are the ones the series repeats in.
         shifted = icalendar.Calendar()
-        for component in calendar.subcomponents:
-            shifted.add_component(shifted_series(component, low_instant, context.zone))
+        for component in shifted_components(calendar.subcomponents, low_instant, context.zone):
+            shifted.add_component(component)
         calendar = shifted
     return iter(_expanded(recurring_ical_events.of(calendar), low, high))
 

@@ -41,8 +41,8 @@ def load_freebusy(raw: RawComponent, context: Context) -> list[BusyInterval]:
             context.skip(raw, f"bad FREEBUSY period: {error}", line_of_property(raw, "FREEBUSY"))
             continue
         if end < start:
-            line = line_of_property(raw, "FREEBUSY")
-            context.warn(f"{context.path}: line {line}: FREEBUSY period ends before it starts")
+            line = line_of_property(raw, "FREEBUSY") or raw.line_number
+            context.warn(raw, f"line {line}: FREEBUSY period ends before it starts", line)
             continue
         if not overlaps(start, end, context.window):
             continue

@@ -25,19 +25,21 @@ from __future__ import annotations
 import dataclasses
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CalendarDataError, Warn
 from ..intervals import Interval
-from ..models import AccountSettings, BusyInterval
+from ..models import AccountSettings, BusyInterval, CalendarWarning, ordered_warnings
 from .components import Context, Event, parse_component, parse_event
 from .expand import Occurrence, bounds_are_clamped, expand_events, occurrence_interval
 from .freebusy import load_freebusy
+from .owner import has_attendee_lines, no_emails_warning, owner_emails
 from .prefilter import prefilter_components
 from .simple import read_simple_event, uid_keys
 from .text import NotICalendar, RawCalendar, RawComponent, split_calendar_text
-from .zones import calendar_zone, custom_zones
+from .zones import ZONELESS_WARNING, calendar_zone, custom_zones, has_zoneless_times
 
 
 @dataclass(frozen=True)
@@ -80,14 +82,19 @@ def load_calendar_bytes(
     window: Interval,
     warn: Warn,
     shortcuts: Shortcuts = Shortcuts(),
+    on_warning: Callable[[CalendarWarning], None] | None = None,
 ) -> list[BusyInterval]:
     """Every busy interval of one calendar file's bytes that overlaps ``window``, sorted.
 
     ``path`` only names the file in warnings and errors. Intervals are not clipped to the
     window (callers count events by their start). Raises ``CalendarDataError`` for bytes
     that are not iCalendar or are truncated; every other problem is a warning.
-    ``shortcuts`` changes only the time taken (and drops warnings about broken events
-    that cannot touch the window); ``PLAIN`` turns them all off.
+
+    The warnings given are those the window touches (``CalendarWarning.touches``: a
+    broken event of another month is not this window's business), in the order of
+    ``ordered_warnings``: to ``on_warning`` when given (with what each concerns, for a
+    cache to give them again to the windows they touch), else to ``warn`` as text.
+    ``shortcuts`` changes only the time taken; ``PLAIN`` turns them all off.
     """
     path = Path(path)
     text, latin1 = decode_calendar_bytes(data)
@@ -95,27 +102,50 @@ def load_calendar_bytes(
         split = split_calendar_text(text)
     except NotICalendar as error:
         raise CalendarDataError(path, str(error)) from None
-    if latin1:
-        warn(f"{path}: not valid UTF-8: read as Latin-1")
-    for line in split.stray_lines[:1]:
-        warn(f"{path}: line {line.line_number}: text outside VCALENDAR ignored")
+    gathered: list[CalendarWarning] = []
 
-    emails = frozenset(settings.emails)  # normalised by the store
-    shift_series = shortcuts.shift_series
+    def file_warning(message: str, line_number: int = 0) -> None:
+        gathered.append(CalendarWarning(f"{path}: {message}", line_number))
+
+    if latin1:
+        file_warning("not valid UTF-8: read as Latin-1")
+    for line in split.stray_lines[:1]:
+        file_warning(f"line {line.line_number}: text outside VCALENDAR ignored", line.line_number)
+    emails = owner_emails(split.calendars, settings.emails)
+    if not emails and has_attendee_lines(split.calendars):
+        gathered.append(no_emails_warning(path))
+
     busy: list[BusyInterval] = []
+    zoneless = False
     with _QUIET_LIBRARIES, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for raw_calendar in split.calendars:
-            zone, zone_from_file = calendar_zone(raw_calendar, path, settings, warn)
+            zone = calendar_zone(raw_calendar, settings, file_warning)
+            zoneless = zoneless or (not zone.given and has_zoneless_times(raw_calendar))
             context = Context(
-                path, calendar_id, zone, zone_from_file, emails, window, warn, shift_series
+                path,
+                calendar_id,
+                zone.zone,
+                zone.from_file,
+                emails,
+                window,
+                gathered.append,
+                shortcuts.shift_series,
+                zone.given,
             )
             if shortcuts.prefilter:
                 raw_calendar = dataclasses.replace(
                     raw_calendar, components=prefilter_components(raw_calendar.components, window)
                 )
             busy.extend(_load_block(raw_calendar, context, shortcuts.simple_events))
+    if zoneless:
+        file_warning(ZONELESS_WARNING)
     busy.sort(key=_interval_order)
+    for warning in ordered_warnings(w for w in gathered if w.touches(window)):
+        if on_warning is not None:
+            on_warning(warning)
+        else:
+            warn(warning.message)
     return busy
 
 

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..intervals import Interval
+from ..models import Reach, reach_touches
 from .text import RawComponent, value_of
 
 DAY = 86400
@@ -164,53 +165,57 @@ def _rule_parts(rule: str) -> dict[str, str] | None:
 def might_touch(raw: RawComponent, window: Interval) -> bool:
     """False only when the VEVENT's text proves that none of its occurrences can overlap
     ``window`` (the loader's ``[start, end)`` instants); True otherwise."""
-    return _might_touch(raw, _top_level_properties(raw), window, {})
+    return reach_touches(component_reach(raw), window)
 
 
-def _might_touch(
-    raw: RawComponent,
-    properties: dict[str, list[tuple[str, str]]],
-    window: Interval,
-    days_read: DaysRead,
-) -> bool:
+def component_reach(raw: RawComponent) -> Reach | None:
+    """The spans of instants (closed, with margins) that a window must touch for the
+    component to matter to it, as its text proves; None when the text proves nothing (it
+    may matter to every window). A window that touches it is never filtered out, so the
+    loader warns about a component exactly when a window touches its reach."""
+    return _reach(raw, _top_level_properties(raw), {})
+
+
+def _reach(
+    raw: RawComponent, properties: dict[str, list[tuple[str, str]]], days_read: DaysRead
+) -> Reach | None:
     if raw.name != "VEVENT" or raw.problem is not None:
-        return True
+        return None
     timing = _timing(properties, days_read)
     if timing is None:
-        return True  # missing, repeated or unreadable: the parser decides (and warns)
+        return _ends_before_start_reach(properties, days_read)
     start, length, _ = timing
-    window_start, window_end = window
+    spans: list[tuple[int | None, int | None]] = []
 
     if "RECURRENCE-ID" in properties:
         # An override: it matters where it now is and which occurrence it replaces. A
-        # RANGE=THISANDFUTURE override moves later occurrences too: keep it.
+        # RANGE=THISANDFUTURE override moves later occurrences too: it may matter anywhere.
         recurrence = properties["RECURRENCE-ID"]
         if len(recurrence) != 1 or "RANGE" in recurrence[0][0]:
-            return True
+            return None
         replaced = read_instant(recurrence[0][1], days_read)
-        if replaced is None or _near(replaced[0], replaced[0] + length, window):
-            return True
+        if replaced is None:
+            return None
+        spans.append(_near_span(replaced[0], replaced[0] + length))
     if "RDATE" in properties or ("RRULE" in properties and "RECURRENCE-ID" in properties):
-        return True  # extra dates anywhere, or an override that is a series itself
+        return None  # extra dates anywhere, or an override that is a series itself
     rules = properties.get("RRULE", [])
     if not rules:
-        return _near(start, start + length, window)
+        spans.append(_near_span(start, start + length))
+        return tuple(spans)
 
     # A series: no occurrence starts before DTSTART (recurring-ical-events also yields
     # DTSTART itself), and with UNTIL none starts after UNTIL.
-    if start > window_end + SINGLE_MARGIN:
-        return False
-    last_start: int | None = start
+    last_start = start
     for _, rule in rules:
         parts = _rule_parts(rule)
-        if parts is None or "COUNT" in parts or "UNTIL" not in parts:
-            return True
-        until = read_instant(parts["UNTIL"], days_read)
+        until = None
+        if parts is not None and "COUNT" not in parts and "UNTIL" in parts:
+            until = read_instant(parts["UNTIL"], days_read)
         if until is None:
-            return True
-        last_start = max(last_start or start, until[0])
-    assert last_start is not None
-    return last_start + length + SERIES_MARGIN >= window_start
+            return (*spans, (start - SINGLE_MARGIN, None))
+        last_start = max(last_start, until[0])
+    return (*spans, (start - SINGLE_MARGIN, last_start + length + SERIES_MARGIN))
 
 
 def _timing(
@@ -243,9 +248,30 @@ def _timing(
     return start, length, is_date
 
 
+def _ends_before_start_reach(
+    properties: dict[str, list[tuple[str, str]]], days_read: DaysRead
+) -> Reach | None:
+    """The reach of a single event whose written DTEND is before its DTSTART: the parser
+    skips it when that is so in its zones too, else it is less than a day long (zones are
+    less than a day apart), so it lies within days of its start. None (anywhere) for
+    anything else whose times cannot be read: the parser decides, and warns."""
+    if any(name in properties for name in ("RRULE", "RDATE", "RECURRENCE-ID", "DURATION")):
+        return None
+    start_text, end_text = _single(properties, "DTSTART"), _single(properties, "DTEND")
+    start = read_instant(start_text, days_read) if start_text is not None else None
+    end = read_instant(end_text, days_read) if end_text is not None else None
+    if start is None or end is None or end[0] >= start[0]:
+        return None
+    return ((start[0] - SERIES_MARGIN, start[0] + SERIES_MARGIN),)
+
+
+def _near_span(start: int, end: int) -> tuple[int, int]:
+    """The instants a window must touch to be near ``[start, end)`` (read as UTC)."""
+    return start - SINGLE_MARGIN, end + SINGLE_MARGIN
+
+
 def _near(start: int, end: int, window: Interval) -> bool:
-    window_start, window_end = window
-    return end + SINGLE_MARGIN >= window_start and start - SINGLE_MARGIN <= window_end
+    return reach_touches((_near_span(start, end),), window)
 
 
 def _group_key(properties: dict[str, list[tuple[str, str]]], index: int) -> object:
@@ -296,6 +322,10 @@ def _far_overrides(
     master_dates: set[bool] = set()
     overrides: dict[int, tuple[int, int, int, bool]] = {}
     for index, (raw, properties) in enumerate(members):
+        if any("RANGE" in parameters for parameters, _ in properties.get("RECURRENCE-ID", [])):
+            # RANGE=THISANDFUTURE moves every later occurrence that has no override of its
+            # own: leaving one out would let the occurrence it replaces move into the window.
+            return set()
         if "RECURRENCE-ID" in properties:
             override = _lone_override(properties, days_read)
             if override is not None and raw.problem is None:
@@ -349,7 +379,7 @@ def prefilter_components(
         key = _group_key(properties, index)
         groups.setdefault(key, []).append((raw, properties))
         if not touching.get(key, False):
-            touching[key] = _might_touch(raw, properties, window, days_read)
+            touching[key] = reach_touches(_reach(raw, properties, days_read), window)
     dropped: set[int] = set()  # ids of the components left out
     for key, members in groups.items():
         if not touching[key]:
@@ -360,4 +390,10 @@ def prefilter_components(
     return [raw for raw in components if id(raw) not in dropped]
 
 
-__all__ = ["might_touch", "prefilter_components", "read_duration", "read_instant"]
+__all__ = [
+    "component_reach",
+    "might_touch",
+    "prefilter_components",
+    "read_duration",
+    "read_instant",
+]

@@ -5,6 +5,12 @@ recurring-ical-events' cost grows with the rule iterations from DTSTART up to th
 the first occurrence of a March query. ``shifted_series`` moves its DTSTART forward by
 whole rule periods instead; the occurrences that matter do not change
 (``Shortcuts.shift_series``, tested equal to the plain path).
+
+A series whose overrides the shift does not model stays as it is (``shifted_components``):
+a RANGE=THISANDFUTURE override moves every later occurrence, which recurring-ical-events
+finds by expanding from the override's RECURRENCE-ID, perhaps long before the window; an
+override with rules of its own is checked against the master's rule around its
+RECURRENCE-ID.
 """
 
 from __future__ import annotations
@@ -14,13 +20,37 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from .. import timeutil
-from .values import first
+from .values import as_list, first, text_value
 from .zones import instant
 
 # How far before the expansion start (and the length of one occurrence) a moved DTSTART
 # lands: more than any DST or zone difference between wall-clock and absolute days.
 _SHIFT_MARGIN = 7 * timeutil.DAY
 _SHIFT_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+
+
+def shifted_components(components: list[Any], expansion_start: int, zone: tzinfo) -> list[Any]:
+    """The components with every series that may be moved moved (``shifted_series``);
+    a series with an override the shift does not model is left as it is."""
+    unmodelled = {
+        text_value(component.get("UID"))
+        for component in components
+        if "RECURRENCE-ID" in component and _not_modelled(component)
+    }
+    return [
+        component
+        if text_value(component.get("UID")) in unmodelled
+        else shifted_series(component, expansion_start, zone)
+        for component in components
+    ]
+
+
+def _not_modelled(override: Any) -> bool:
+    """An override with a RANGE, or with rules or dates of its own."""
+    ranged = any(
+        "RANGE" in getattr(value, "params", {}) for value in as_list(override.get("RECURRENCE-ID"))
+    )
+    return ranged or any(name in override for name in ("RRULE", "RDATE", "EXDATE", "EXRULE"))
 
 
 def shifted_series(component: Any, expansion_start: int, zone: tzinfo) -> Any:

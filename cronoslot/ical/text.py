@@ -15,15 +15,20 @@ from dataclasses import dataclass, field
 
 # RFC 5545 says CRLF; files in the wild use LF and, rarely, a lone CR.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# A line break followed by a space or tab: the next physical line continues the last.
-_FOLD = re.compile(r"(?:\r\n|\r|\n)[ \t]")
+# A fold, as icalendar reads one: a line break, any blank lines, then a space or tab; the
+# next physical line continues the last, and the blank lines go (old Mozilla exports put
+# one inside every folded property). The look-behind starts a match at the first break of
+# a run only, so a long run of blank lines costs one pass, not one per line.
+_FOLD = re.compile(r"(?<![\r\n])(?:\r\n|\r|\n)+[ \t]")
 # The property name ends at the first ``;`` or ``:`` (a regex stops there; ``find`` would
 # scan a long DESCRIPTION to its end).
 _NAME_END = re.compile(r"[;:]")
 # Logical lines that may be BEGIN:x or END:x (a superset: ``_begin_end`` decides), after
 # a line break (``^`` would miss a lone CR; a look-behind is three times slower).
 _MARKER_CANDIDATE = re.compile(r"[\r\n]([BbEe][^\r\n]*)")
-_FIRST_MARKER_CANDIDATE = re.compile(r"[BbEe][^\r\n]*")
+# The first line may start with blanks (icalendar strips a name): every other line that
+# starts with a space or tab is a fold, gone by then.
+_FIRST_MARKER_CANDIDATE = re.compile(r"[^\S\r\n]*[BbEe][^\r\n]*")
 # The same after a LF only: a pattern that starts with a literal is searched for several
 # times faster than one that starts with a class. Used when the text has no lone CR, so
 # every line starts after a LF.
@@ -32,6 +37,8 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 # Folds after a LF and after a CR, found apart for the same reason (see ``_unfold_text``).
 _LF_FOLD = re.compile(r"\n[ \t]")
 _CR_FOLD = re.compile(r"\r[ \t]")
+# A fold across blank lines ends like this, or with a lone CR (``_CR_FOLD``, or ``\r\r``).
+_BLANK_LINE_FOLD = re.compile(r"\n\r?\n[ \t]")
 
 # Components that only ever appear directly inside VCALENDAR: seeing one of these open
 # while another component is still open means the earlier one was never closed.
@@ -82,13 +89,16 @@ class _Source:
 def _unfold_text(text: str) -> str:
     """``_FOLD.sub("", text)``, faster on the usual texts.
 
-    Every fold is a line break followed by a space or tab; a LF one takes the CR before it
-    along. So without a CR followed by a space or tab, the folds are the LF ones (found by a
-    pattern starting with a literal, which is quick to search), each with its CR if any.
+    Folds across blank lines are rare, and quickly ruled out; without them every fold is a
+    line break followed by a space or tab, and a LF one takes the CR before it along. So
+    without a CR followed by a space or tab, the folds are the LF ones (found by a pattern
+    starting with a literal, which is quick to search), each with its CR if any.
     """
+    if _BLANK_LINE_FOLD.search(text) is not None:
+        return _FOLD.sub("", text)  # rare: the general pattern
     if "\r" not in text:
         return _LF_FOLD.sub("", text)
-    if _CR_FOLD.search(text) is not None:
+    if "\r\r" in text or _CR_FOLD.search(text) is not None:
         return _FOLD.sub("", text)  # rare: the general pattern
     pieces: list[str] = []
     kept_from = 0
@@ -277,6 +287,7 @@ def _begin_end(text: str) -> tuple[str, str] | None:
     plain = _PLAIN_MARKER.fullmatch(text)
     if plain is not None:
         return plain[1], plain[2]
+    text = text.lstrip()  # the first line may start with blanks
     name = _name_of(text)
     if name in ("BEGIN", "END") and text[len(name) :].lstrip().startswith(":"):
         return name, value_of(text).strip().upper()

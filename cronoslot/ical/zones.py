@@ -14,14 +14,13 @@ that is neither floating (the caller warns: ``unknown TZID``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timezone, tzinfo
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .. import timeutil
-from ..errors import Warn
 from ..models import AccountSettings
 from .text import RawCalendar, RawComponent
 from .values import as_list
@@ -60,26 +59,58 @@ def zone_by_name(name: str) -> ZoneInfo | None:
     return None
 
 
+class CalendarZone(NamedTuple):
+    """Where a VCALENDAR block's floating times, dates and unknown TZIDs are read."""
+
+    zone: tzinfo
+    from_file: bool  # a usable X-WR-TIMEZONE: normalise as Google intends (google.py)
+    given: bool  # False: UTC for want of X-WR-TIMEZONE and the account's tzid
+
+
 def calendar_zone(
-    raw: RawCalendar, path: Path, settings: AccountSettings, warn: Warn
-) -> tuple[tzinfo, bool]:
-    """The calendar's zone, and whether it comes from the file: a usable X-WR-TIMEZONE
-    (then the file is normalised as Google intends, see ``google.py``), else the
-    account's tzid, else UTC. An unusable X-WR-TIMEZONE is ignored with a warning."""
+    raw: RawCalendar, settings: AccountSettings, warn: Callable[[str, int], None]
+) -> CalendarZone:
+    """The calendar's zone: a usable X-WR-TIMEZONE, else the account's tzid, else UTC. An
+    unusable X-WR-TIMEZONE is ignored with a warning (``warn(message, line)``)."""
     for line in raw.properties:
         if line.name != "X-WR-TIMEZONE":
             continue
         name = line.value.strip()
         zone = zone_by_name(name)
         if zone is not None:
-            return zone, True
+            return CalendarZone(zone, True, True)
         warn(
-            f"{path}: line {line.line_number}: X-WR-TIMEZONE {name!r} is not a known zone: ignored"
+            f"line {line.line_number}: X-WR-TIMEZONE {name!r} is not a known zone: ignored",
+            line.line_number,
         )
         break
     if settings.tzid and timeutil.is_zone(settings.tzid):
-        return timeutil.get_zone(settings.tzid), False
-    return UTC, False
+        return CalendarZone(timeutil.get_zone(settings.tzid), False, True)
+    return CalendarZone(UTC, False, False)
+
+
+ZONELESS_WARNING = (
+    "floating or all-day times are read in UTC: the file has no X-WR-TIMEZONE and "
+    'account.json no "tzid"; set "tzid" in account.json to the zone they are meant in'
+)
+
+# A DTSTART or DTEND line of a floating time or a date (no TZID parameter, no ``Z``).
+_ZONELESS_TIME = re.compile(
+    r"[\r\n][ \t]*(?:DTSTART|DTEND)((?:;[^:\r\n]*)?):[ \t]*\d{8}(?:T\d{6})?[ \t]*(?=[\r\n])",
+    re.IGNORECASE,
+)
+
+
+def has_zoneless_times(raw: RawCalendar) -> bool:
+    """Whether some VEVENT of the block starts or ends at a floating time or on a date (a
+    VTIMEZONE's own floating DTSTARTs do not count), as its text shows."""
+    for component in raw.components:
+        if component.name != "VEVENT":
+            continue
+        for match in _ZONELESS_TIME.finditer(component.text):
+            if "TZID" not in match.group(1).upper():
+                return True
+    return False
 
 
 def custom_zones(
@@ -166,11 +197,12 @@ def _has_naive_datetime(prop: Any) -> bool:
     )
 
 
-def _replace_zone(prop: Any, zone: tzinfo | None) -> None:
-    """Keep the written wall-clock times, in ``zone`` (None: floating)."""
+def _replace_zone(prop: Any, zone: tzinfo | None, *, naive_only: bool = False) -> None:
+    """Keep the written wall-clock times, in ``zone`` (None: floating); with
+    ``naive_only``, only those of floating times."""
 
     def rezoned(value: Any) -> Any:
-        if isinstance(value, datetime):
+        if isinstance(value, datetime) and not (naive_only and value.tzinfo is not None):
             return value.replace(tzinfo=zone)
         if isinstance(value, tuple):
             return tuple(rezoned(part) for part in value)
@@ -180,9 +212,21 @@ def _replace_zone(prop: Any, zone: tzinfo | None) -> None:
         holder.dt = rezoned(holder.dt)
 
 
+def floating_in(component: Any, zone: tzinfo) -> None:
+    """Read the floating times of a parsed component's DTSTART, DTEND, RDATE, EXDATE and
+    RECURRENCE-ID in ``zone`` (SPEC 2), so that no floating time meets a zoned one."""
+    for name in _ZONED_PROPERTIES:
+        for prop in as_list(component.get(name)):
+            _replace_zone(prop, zone, naive_only=True)
+
+
 __all__ = [
+    "ZONELESS_WARNING",
+    "CalendarZone",
     "calendar_zone",
     "custom_zones",
+    "floating_in",
+    "has_zoneless_times",
     "instant",
     "rezone",
     "zone_by_name",
