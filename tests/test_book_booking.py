@@ -4,6 +4,7 @@ files cronoslot did not create, and the bytes around the events."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -387,3 +388,28 @@ def test_event_ids_of_any_text_round_trip_through_the_loader(
     assert json.dumps(events_in(booking_file(store, "acc_ann"))) == "[]"
     with pytest.raises(cronoslot.InvalidRequest):
         cal.book(request, slot("09:00", "10:00", ("acc_ann",)), event_id="two\nlines")
+
+
+def test_a_max_age_does_not_make_booking_calendars_stale(
+    cal: cronoslot.Session, store: Path
+) -> None:
+    # --max-age ages hand-made files by their modification time; cronoslot's own booking
+    # calendar is as fresh as its last booking, however long ago that was.
+    cal.book(slot_request(), slot("09:00", "10:00"), event_id="call")
+    long_ago = parse_time("2026-01-01T00:00:00Z")
+    for sub in ACCOUNTS:
+        for name in ("work.ics", "cronoslot.ics"):
+            os.utime(store / sub / name, (long_ago, long_ago))
+    request = slot_request(include_member_statuses=True)
+    with cronoslot.open(store, now=NOW, cache=False, max_age="24h") as aged:
+        statuses = aged.availability(request)["member_statuses"]
+        warned = aged.warnings
+    assert {status["sync_status"] for status in statuses} == {"disconnected"}  # work.ics
+    assert any("/work: its file is" in message for message in warned)
+    assert not any("/cronoslot:" in message for message in warned)
+    for sub in ACCOUNTS:
+        (store / sub / "work.ics").unlink()  # only the booking calendar is left
+    with cronoslot.open(store, now=NOW, cache=False, max_age="24h") as aged:
+        statuses = aged.availability(request)["member_statuses"]
+        assert aged.warnings == ()
+    assert {status["sync_status"] for status in statuses} == {"active"}

@@ -65,3 +65,17 @@ def test_x_wr_calname_that_is_not_an_address_lends_nothing() -> None:
     assert name("mailto:alice@example.com") == "alice@example.com"
     for not_an_address in ("Work", "Alice Example <alice@example.com>", "a@b", "@example.com"):
         assert name(not_an_address) is None
+
+
+def test_managed_events_attendee_lines_are_not_invitations() -> None:
+    # A room's booking calendar: cronoslot's own events invite people, the room has no
+    # e-mail address, and nothing the room could decline is lost.
+    booked = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-CRONOSLOT-CALENDAR:1\r\nBEGIN:VEVENT\r\n"
+        "UID:call@cronoslot\r\nX-CRONOSLOT-EVENT-ID:call\r\nDTSTART:20270422T090000Z\r\n"
+        "DTEND:20270422T100000Z\r\nATTENDEE;RSVP=TRUE:mailto:ann@example.com\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert not has_attendee_lines(split_calendar_text(booked).calendars)
+    invited = booked.replace("X-CRONOSLOT-EVENT-ID:call\r\n", "")
+    assert has_attendee_lines(split_calendar_text(invited).calendars)

@@ -139,11 +139,12 @@ class MemberData:
     def _judge(self, sub: str, calendar_id: str) -> None:
         """Decide (once) the calendar's sync status, and give its warning."""
         source = self.store.source(sub, calendar_id)
-        modified = [
-            mtime
-            for path in self.store.calendar_files(sub, calendar_id)
-            if (mtime := _modified(path)) is not None
-        ]
+        files = self.store.calendar_files(sub, calendar_id)
+        modified = [mtime for path in files if (mtime := _modified(path)) is not None]
+        # cronoslot's own booking calendars are as fresh as the last booking: a max age
+        # (which applies to hand-made files by their age) does not make them stale.
+        if source is None and self.policy.max_age is not None and all(map(_is_own, files)):
+            modified = []
         evidence = freshness.Evidence(
             sub,
             calendar_id,
@@ -191,6 +192,19 @@ class MemberData:
 
     def group_inputs(self, groups: Sequence[Group]) -> list[list[MemberInput]]:
         return [[self.member_input(member) for member in group.members] for group in groups]
+
+
+def _is_own(path: Path) -> bool:
+    """Whether ``path`` is one of cronoslot's booking calendars (its head carries the
+    mark ``book`` writes)."""
+    from ..book.events import is_booking_calendar
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False
+    return is_booking_calendar(head.decode("utf-8", errors="replace"))
 
 
 def _modified(path: Path) -> int | None:

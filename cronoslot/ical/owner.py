@@ -23,6 +23,7 @@ from .text import RawCalendar
 _EMAIL = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+\.[^\s@<>()\[\],;:\"\\.]+")
 # An ATTENDEE line (the component's own, or of a VALARM inside it: see ``_top_level``).
 _ATTENDEE = re.compile(r"[\r\n][ \t]*ATTENDEE[ \t]*[;:]", re.IGNORECASE)
+_MANAGED = re.compile(r"[\r\n][ \t]*X-CRONOSLOT-EVENT-ID[ \t]*[;:]", re.IGNORECASE)
 _BEGIN_OR_END = re.compile(r"[\r\n][ \t]*(BEGIN|END)[ \t]*:", re.IGNORECASE)
 
 
@@ -47,10 +48,16 @@ def owner_emails(calendars: Iterable[RawCalendar], emails: tuple[str, ...]) -> f
 
 def has_attendee_lines(calendars: Iterable[RawCalendar]) -> bool:
     """Whether some VEVENT has an ATTENDEE line of its own (an e-mail alarm's do not
-    count), as its text shows."""
+    count), as its text shows. Managed events (``X-CRONOSLOT-EVENT-ID``: what ``book``
+    wrote) do not count: their ATTENDEE lines are the invitations cronoslot sent, and the
+    booking holds every participant's time whatever they answer."""
     for raw in calendars:
         for component in raw.components:
-            if component.name == "VEVENT" and _top_level_attendee(component.text):
+            if (
+                component.name == "VEVENT"
+                and _top_level_attendee(component.text)
+                and not _MANAGED.search(component.text)
+            ):
                 return True
     return False
 
