@@ -213,7 +213,10 @@ def test_version() -> None:
 def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Every command and group under ``group``, found by walking it (not a hand-made list)."""
     paths: list[tuple[str, ...]] = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         paths.append((*prefix, name))
         if isinstance(command, click.Group):
             paths.extend(_command_paths(command, (*prefix, name)))
@@ -225,6 +228,23 @@ COMMAND_PATHS = _command_paths(cli)
 
 def test_commands_are_discovered() -> None:
     assert {("availability",), ("sequence",), ("busy",), ("cache", "info")} <= set(COMMAND_PATHS)
+    assert {("find",), ("explain",), ("book",), ("sync",), ("source", "add"), ("serve",)} <= set(
+        COMMAND_PATHS
+    )
+
+
+def test_each_command_module_is_imported_only_when_its_command_runs() -> None:
+    # `cronoslot --version` must not pay for the server, booking or find code.
+    code = (
+        "import sys; from cronoslot.cli.app import cli; "
+        "cli.main(['--version'], standalone_mode=False); "
+        "print(sorted(m for m in sys.modules if m.startswith('cronoslot.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    for module in ("server", "book", "find", "session", "sync", "engine"):
+        assert f"'cronoslot.{module}" not in loaded, module
 
 
 @pytest.mark.parametrize("path", [(), *COMMAND_PATHS], ids=lambda path: " ".join(path) or "-")

@@ -1,20 +1,38 @@
 """The ``cronoslot`` command group: every error becomes its exit code here, in one place.
 
-The commands themselves live in ``queries`` and ``cache_commands``; they read input, call
-the session (``cronoslot.open``), and print.
+The commands live in their own modules (``queries``, ``find``, ``explain``,
+``book_commands``, ``sync_commands``, ``serve``, ``cache_commands``); they read input, call
+the session (``cronoslot.open``), and print. A command's module is imported only when that
+command runs (or help lists it), so ``cronoslot availability`` does not pay for the server
+or the booking code, and ``cronoslot --version`` for none of them.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from importlib import import_module
 from typing import Any, NoReturn
 
 import click
 
 from .. import __version__
 from ..errors import CronoslotError, ExitCode, InvalidRequest
-from . import book_commands, cache_commands, explain, find, queries, serve, sync_commands
+
+# Each command's name and the module (in this package) that defines it, in help's order.
+COMMAND_MODULES = {
+    "availability": "queries",
+    "sequence": "queries",
+    "busy": "queries",
+    "find": "find",
+    "explain": "explain",
+    "book": "book_commands",
+    "cancel": "book_commands",
+    "source": "sync_commands",
+    "sync": "sync_commands",
+    "serve": "serve",
+    "cache": "cache_commands",
+}
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -24,7 +42,17 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
 
 class CronoslotGroup(click.Group):
     """Turns every error into its exit code and a clear message: no traceback reaches the
-    user for any input."""
+    user for any input. Commands are loaded from ``COMMAND_MODULES`` when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is None:
+            return None
+        commands = import_module(f"{__package__}.{module}").COMMANDS
+        return next((command for command in commands if command.name == cmd_name), None)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -76,18 +104,6 @@ def cli() -> None:
     """
 
 
-for command in (
-    *queries.COMMANDS,
-    *find.COMMANDS,
-    *explain.COMMANDS,
-    *book_commands.COMMANDS,
-    *sync_commands.COMMANDS,
-    *serve.COMMANDS,
-    *cache_commands.COMMANDS,
-):
-    cli.add_command(command)
-
-
 def main() -> None:
     """The console script. Ctrl-C outside a command (while arguments are read) is exit 130
     too, not click's "Aborted!" with 1."""
@@ -102,4 +118,4 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMAND_MODULES", "cli", "main"]
