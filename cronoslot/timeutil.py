@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 Instant = int
 
@@ -97,7 +100,10 @@ def format_local(instant: Instant, zone: str | None) -> str:
 
 @lru_cache(maxsize=512)
 def get_zone(name: str) -> ZoneInfo:
-    """An IANA zone by name; raise ``KeyError`` for an unknown one."""
+    """An IANA zone by name; raise ``KeyError`` for an unknown one. (``zoneinfo`` is
+    imported here: a query that needs no zone does not pay for it.)"""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     if not name or not isinstance(name, str) or name.startswith("/") or ".." in name:
         raise KeyError(name)
     try:

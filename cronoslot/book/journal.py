@@ -23,8 +23,7 @@ from pathlib import Path
 from ..errors import CalendarDataError, Warn
 from ..names import valid_name
 from ..store.writer import atomic_write, remove_leftovers, sync_folder
-
-JOURNAL_NAME = ".cronoslot-journal.json"
+from .lock import JOURNAL_NAME
 
 Writer = Callable[[Path, bytes], None]
 """Replaces one calendar file atomically (``write_calendar``; tests pass one that fails)."""

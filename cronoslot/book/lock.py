@@ -21,7 +21,9 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from ..errors import UsageError, Warn
-from .journal import has_journal, recover
+
+# The journal's name, spelt here so a query imports the journal only when there is one.
+JOURNAL_NAME = ".cronoslot-journal.json"
 
 _HELD: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("cronoslot_store_locks", default=())
 
@@ -66,6 +68,8 @@ def exclusive(root: Path | str, note: Warn) -> Iterator[None]:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         except OSError as error:
             raise UsageError(f"cannot lock the calendar store {root}: {error.strerror}") from None
+        from .journal import recover
+
         recover(Path(root), note)
         with _holding(key, "exclusive"):
             yield
@@ -89,7 +93,9 @@ def shared(root: Path | str, note: Warn) -> Iterator[None]:
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_SH)
-            if has_journal(Path(root)):
+            if os.path.lexists(Path(root) / JOURNAL_NAME):
+                from .journal import recover
+
                 # Converting a lock is not atomic: check again once exclusive.
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
                 recover(Path(root), note)

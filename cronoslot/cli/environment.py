@@ -4,19 +4,24 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import IO
 
 
-@dataclass
 class Environment:
     """Where a command reads its request and writes its answer and messages. A stream left
     as None is the process's own, looked up when used (so click's test runner, which swaps
-    ``sys.stdin`` and friends, is honoured)."""
+    ``sys.stdin`` and friends, is honoured). A plain class: every command builds one, and
+    a dataclass would cost its generated methods at start-up."""
 
-    stdin: IO[bytes] | None = None
-    stdout: IO[str] | None = None
-    stderr: IO[str] | None = None
+    def __init__(
+        self,
+        stdin: IO[bytes] | None = None,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+    ) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
 
     @property
     def input(self) -> IO[bytes]:

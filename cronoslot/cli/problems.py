@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
-from ..api.hints import Kind, problem_lines
 from ..errors import InvalidRequest
 from ..session import Session
 from .options import environment
+
+if TYPE_CHECKING:
+    from ..api.hints import Kind
 
 __all__ = ["readable_problems"]
 
@@ -27,6 +30,8 @@ def readable_problems(
     except InvalidRequest as error:
         stream = environment(ctx).messages
         if stream.isatty():
+            from ..api.hints import problem_lines  # only for a person, only when invalid
+
             lines = problem_lines(error.errors, body, kind, session.accounts())
             click.echo(f"error: the {kind} request is invalid:", file=stream)
             for line in lines:

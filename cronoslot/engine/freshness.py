@@ -23,9 +23,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..models import SyncStatus
-from ..sync.state import SyncState
+
+if TYPE_CHECKING:
+    from ..sync.state import SyncState
+
 from ..timeutil import HOUR, format_time, format_written_duration, parse_written_duration
 
 DEFAULT_MAX_AGE = 24 * HOUR

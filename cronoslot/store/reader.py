@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CalendarDataError, UsageError
 from ..models import AccountSettings, AvailabilityRule, ManagedPeriod
 from ..names import valid_name
-from ..sync.sources import SOURCES_FILE, Source, parse_sources
-from ..sync.state import SyncState, read_state
 from .account_files import (
     PERIODS_FILE,
     RULES_FILE,
@@ -36,6 +34,13 @@ from .account_files import (
     parse_rules,
     parse_settings,
 )
+
+if TYPE_CHECKING:
+    from ..sync.sources import Source
+    from ..sync.state import SyncState
+
+# sync's file names, spelt here so a store without sources never imports sync.
+SOURCES_FILE = "sources.json"
 
 _CALENDAR_SUFFIXES = (".ics", ".ifb")
 
@@ -157,7 +162,12 @@ class Store:
         ``CalendarDataError`` naming it (and never quoting a URL)."""
         if sub not in self._sources:
             path = self._account_file(sub, SOURCES_FILE)
-            self._sources[sub] = () if path is None else parse_sources(read_json(path), path, sub)
+            if path is None:
+                self._sources[sub] = ()
+            else:
+                from ..sync.sources import parse_sources
+
+                self._sources[sub] = parse_sources(read_json(path), path, sub)
         return self._sources[sub]
 
     def source(self, sub: str, calendar_id: str) -> Source | None:
@@ -168,6 +178,8 @@ class Store:
         folder = self._account_dir(sub)
         if folder is None or not valid_name(calendar_id):
             return None
+        from ..sync.state import read_state
+
         return read_state(folder, calendar_id)
 
     # --- account.json -------------------------------------------------------------------
