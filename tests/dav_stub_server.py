@@ -7,6 +7,7 @@ does not do on demand: run as ``python dav_stub_server.py``, it binds a free por
   stored it); a GET gives the ETag.
 - ``/once/...``: the first write there succeeds, every later one answers 500.
 - ``/fail/...``: every write answers 500.
+- ``/slow/...``: a PUT is carried out at once, but answered only 3 seconds later.
 - anything else: a plain server.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 OBJECTS: dict[str, bytes] = {}
@@ -71,6 +73,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         existed = self.path in OBJECTS
         OBJECTS[self.path] = body
+        if self.path.startswith("/slow/"):
+            time.sleep(3)
         headers = {} if self.path.startswith("/noetag/") else {"ETag": etag_of(body)}
         self._answer(204 if existed else 201, b"", headers)
 

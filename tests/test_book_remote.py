@@ -20,8 +20,10 @@ from click.testing import CliRunner, Result
 
 import cronoslot
 from cronoslot.book import remote
+from cronoslot.book.caldav_writer import CollectionWriter
 from cronoslot.book.events import event_uid, is_booking_calendar, mark_calendar
 from cronoslot.cli.app import cli
+from cronoslot.sync.sources import Source, SourceKind
 
 from .booking_store import NOW, at, booking_file, make_store, slot, slot_request
 from .sync_servers import (  # noqa: F401 (fixtures)
@@ -324,6 +326,29 @@ def test_a_new_event_that_exists_on_the_server_already_is_a_conflict(
     assert server_start(collections["acc_ben"]) == "16:00"
 
 
+def test_a_participant_no_longer_in_the_choice_has_the_object_deleted(
+    store: Path, tmp_path: Path, collections: dict[str, Any], sent: list[Any]
+) -> None:
+    either = slot_request(PAIR)
+    either["participants"][0]["required"] = 1
+    request = tmp_path / "either.json"
+    request.write_text(json.dumps(either))
+    for subs in (PAIR, ("acc_ann",)):
+        choice = tmp_path / "choice.json"
+        choice.write_text(json.dumps(slot("09:00", "10:00", subs)))
+        if len(subs) == 1:
+            [(ben_etag, _)] = on_server(collections["acc_ben"]).values()
+            sent.clear()
+        result = run(store, "book", str(request), str(choice), "--event-id", "call", "--now", NOW)
+        assert result.exit_code == 0, result.output
+    writes = conditions(sent)
+    assert [method for method, _ in writes] == ["PUT", "DELETE"]
+    assert writes[0][1].startswith("If-Match: ")  # Ann's moved (SEQUENCE + 1)
+    assert writes[1] == ("DELETE", f"If-Match: {ben_etag}")
+    assert on_server(collections["acc_ben"]) == {}
+    assert set(on_server(collections["acc_ann"])) == {UID}
+
+
 # --- cancel --------------------------------------------------------------------------------
 
 
@@ -376,6 +401,19 @@ def test_a_server_that_cannot_be_reached_fails_the_booking_whole(
         assert secret not in failed.output
     assert local_files(store) == files
     assert on_server(collections["acc_ann"]) == {}  # put, then deleted again
+    assert "taken back" not in failed.stderr  # a refused connection wrote nothing
+
+
+def test_without_the_caldav_extra_the_error_names_the_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store(tmp_path / "store")
+    add_source(store, "acc_ann", "https://dav.example.org/dav/ann/")
+    monkeypatch.setitem(sys.modules, "caldav.davclient", None)  # importing it now fails
+    failed = book(store, tmp_path, "09:00", "10:00")
+    assert failed.exit_code == 4, failed.output
+    assert "pip install 'cronoslot[caldav]'" in failed.stderr
+    assert not booking_file(store, "acc_ann").exists()
 
 
 def test_a_server_that_does_not_answer_times_out(tmp_path: Path) -> None:
@@ -402,8 +440,25 @@ def test_a_server_that_does_not_answer_times_out(tmp_path: Path) -> None:
         silent.wait(timeout=10)
     assert failed.exit_code == 4, failed.output
     assert "no answer within 1s" in failed.stderr
+    # The PUT may have been carried out: asked again, the server does not answer either.
+    assert "'call' in acc_ann/cronoslot" in failed.stderr
+    assert "no answer, so it may have been written" in failed.stderr
     assert not booking_file(store, "acc_ann").exists()
     assert not booking_file(store, "acc_ben").exists()
+
+
+def test_a_write_carried_out_without_an_answer_is_found_and_taken_back(
+    tmp_path: Path, dav_stub: DavStub
+) -> None:
+    store = make_store(tmp_path / "store")
+    add_source(store, "acc_ann", dav_stub.url("/slow/ann/"))  # stores, answers 3s later
+    failed = book(store, tmp_path, "09:00", "10:00", "--timeout", "1")
+    assert failed.exit_code == 4, failed.output
+    assert "no answer within 1s" in failed.stderr
+    assert "taken back" not in failed.stderr  # it was: no warning
+    assert not booking_file(store, "acc_ann").exists()
+    source = Source("acc_ann", "cronoslot", dav_stub.url("/slow/ann/"), SourceKind.CALDAV)
+    assert CollectionWriter(source, None, 5).get(f"/slow/ann/{UID}.ics") is None
 
 
 def test_a_missing_password_variable_fails_before_anything_is_written(

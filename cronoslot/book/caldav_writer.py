@@ -18,18 +18,21 @@ asks, and TLS.
 - A PUT answer without an ETag (a server that changed the data as it stored it) is
   followed by a GET of the object, whose ETag and text are then the version last seen.
 - ``timeout`` bounds each request (connecting and every read): a server that does not
-  answer fails the write after that long.
+  answer fails the write after that long. Such a write may still have been carried out
+  (``WriteFailed.uncertain``); ``get`` tells what the server holds.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ..sync.caldav_source import INSTALL_HINT
+from ..sync.caldav_source import INSTALL_HINT, describe_error
 from ..sync.feeds import Credentials, is_loopback
 from ..sync.redact import redact_text, secrets_of
 from ..sync.sources import Source
@@ -37,6 +40,10 @@ from ..sync.sources import Source
 _QUIET = logging.NullHandler()
 _CONTENT_TYPE = {"Content-Type": "text/calendar; charset=utf-8"}
 _DONE = frozenset({200, 201, 204})
+# The HTTP libraries' errors that mean no connection was made.
+_CONNECTING = frozenset(
+    {"NewConnectionError", "ConnectTimeout", "ConnectTimeoutError", "NameResolutionError"}
+)
 
 
 class PreconditionFailed(Exception):
@@ -44,7 +51,13 @@ class PreconditionFailed(Exception):
 
 
 class WriteFailed(Exception):
-    """A write that failed for another reason; the message names no secret."""
+    """A write that failed for another reason; the message names no secret.
+    ``uncertain``: the request may have reached the server and been carried out (no
+    answer came back), as opposed to refused, or never sent (no connection was made)."""
+
+    def __init__(self, message: str, *, uncertain: bool = False) -> None:
+        super().__init__(message)
+        self.uncertain = uncertain
 
 
 @dataclass(frozen=True)
@@ -105,11 +118,17 @@ class CollectionWriter:
         stored = _etag(response)
         if stored is not None:
             return Stored(stored)
-        again = self._request("GET", path, "", {})
-        if again.status != 200:
+        return self.get(path) or Stored(None)
+
+    def get(self, path: str) -> Stored | None:
+        """The object's ETag and text as the server holds them; None when it has none."""
+        response = self._request("GET", path, "", {})
+        if response.status == 404:
+            return None
+        if response.status != 200:
             return Stored(None)
-        raw = getattr(again, "raw", None)
-        return Stored(_etag(again), raw if isinstance(raw, str) else None)
+        raw = getattr(response, "raw", None)
+        return Stored(_etag(response), raw if isinstance(raw, str) else None)
 
     def delete(self, path: str, *, etag: str | None) -> bool:
         """Delete the object (only that version, given its ``etag``); False when it was
@@ -128,7 +147,8 @@ class CollectionWriter:
         try:
             return self._client.request(self.url_of(path), method, body, headers)
         except Exception as error:  # the client's and niquests' errors, all of them
-            raise WriteFailed(self._shown(_describe(error, self.timeout))) from None
+            message = self._shown(_describe(error, self.timeout))
+            raise WriteFailed(message, uncertain=not _never_sent(error)) from None
 
     def _check(self, response: Any, method: str) -> None:
         status = int(response.status)
@@ -148,16 +168,35 @@ def _etag(response: Any) -> str | None:
     return etag if isinstance(etag, str) and etag and not etag.startswith("W/") else None
 
 
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _never_sent(error: BaseException) -> bool:
+    """Whether the request failed before a connection was made (refused, no such host,
+    no connection within the timeout): the server cannot have carried it out."""
+    for cause in _causes(error):
+        if isinstance(cause, ConnectionRefusedError | socket.gaierror):
+            return True
+        if type(cause).__name__ in _CONNECTING:
+            return True
+    return False
+
+
 def _describe(error: BaseException, timeout: float) -> str:
+    """As a sync describes it, saying which timeout passed, and when the connection
+    failed."""
     name = type(error).__name__
-    if "Authorization" in name:
-        return f"the server refused access (check the credentials): {name}"
     if isinstance(error, TimeoutError) or "Timeout" in name:
         return f"no answer within {timeout:g}s"
     if "ConnectionError" in name or isinstance(error, ConnectionError):
         return f"cannot connect to the server ({name})"
-    detail = " ".join(str(error).split())[:300]
-    return f"{name}: {detail}" if detail else name
+    return describe_error(error)
 
 
 __all__ = [

@@ -16,11 +16,12 @@ changes it as it changes any booking calendar, and also changes the server:
 - A refused precondition (412: the object was changed or deleted on the server since
   cronoslot last saw it, or a new one exists already) is a ``BookingConflict``; any other
   failure (the server cannot be reached, does not answer in time, refuses access) a
-  ``CalendarServerError``. Either way nothing of the booking stays: what was already
-  written to servers is taken back (best effort: what cannot be is named in a warning),
-  and the local files are rolled back by the journal (``push`` runs inside
-  ``journal.apply``, after the local files are written and before the journal is
-  removed).
+  ``CalendarServerError``. Either way nothing of the booking stays: the local files are
+  rolled back by the journal (``push`` runs inside ``journal.apply``, after the local
+  files are written and before the journal is removed), and what was already written to
+  servers is taken back, as is a write that got no answer but was carried out all the
+  same (the server is asked what it holds). Best effort: what cannot be taken back, or
+  may have been written, is named in a warning.
 - One writer at a time: the booking holds the store's exclusive lock and, for each such
   calendar, the calendar's sync lock (``cronoslot.sync.locks``), the one a sync of that
   calendar holds while it fetches and writes. A sync that rewrote the file between the
@@ -36,17 +37,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ..errors import BookingConflict, CalendarServerError, UsageError, Warn
 from ..sync.caldav_source import Snapshot, read_snapshot, write_snapshot
 from ..sync.credentials import credentials_for
-from ..sync.feeds import Credentials, FetchError
+from ..sync.feeds import FetchError
 from ..sync.locks import LockTimeout, locked
 from ..sync.sources import Source, SourceKind
 from .caldav_writer import CollectionWriter, PreconditionFailed, Stored, WriteFailed
 from .caldav_writer import collection_path as _collection_path
 from .calendars import BookingCalendar, BookingCalendars, CalendarChanged
-from .events import PRODID, EventBlock, blocks_of, content_lines, event_uid, split_line
+from .events import (
+    PRODID,
+    EventBlock,
+    blocks_of,
+    content_lines,
+    event_blocks,
+    event_uid,
+    split_line,
+)
 
 # How much longer than a request's timeout a booking waits for a sync of the calendar.
 _LOCK_GRACE = 10.0
@@ -86,7 +96,7 @@ class ServerCalendar:
     calendar: BookingCalendar
     account: Path
     source: Source
-    credentials: Credentials | None
+    writer: CollectionWriter
     snapshot: Snapshot | None = None
     objects: dict[str, str] = field(default_factory=dict)
     etags: dict[str, str] = field(default_factory=dict)
@@ -141,6 +151,8 @@ class Operation:
     etag: str | None = None
     previous: str | None = None
     stored: Stored | None = None
+    # "done"; "uncertain": sent, but no answer came back, so it may have been carried out
+    state: Literal["planned", "done", "uncertain"] = "planned"
 
     @property
     def server(self) -> ServerCalendar:
@@ -169,7 +181,6 @@ class RemoteBooking:
         self.timeout = timeout
         self.note = note
         self.outcome = outcome  # "nothing was booked", "nothing was cancelled"
-        self._writers: dict[int, CollectionWriter] = {}
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -177,6 +188,8 @@ class RemoteBooking:
         longer what the booking read. Then read the snapshots and resolve every
         operation's object and precondition."""
         with ExitStack() as stack:
+            for server in self.servers:
+                stack.callback(server.writer.close)
             for server in self.servers:
                 try:
                     wait = self.timeout + _LOCK_GRACE
@@ -218,45 +231,38 @@ class RemoteBooking:
         """Write every operation, or none: on a failure, take back what was written and
         raise ``BookingConflict`` (412) or ``CalendarServerError``. The snapshots record
         what the servers hold in the end."""
-        done: list[Operation] = []
         try:
             for operation in self.operations:
                 if operation.path:
                     self._run(operation)
-                    done.append(operation)
         except BaseException:
-            self._undo(done)
+            self._undo([operation for operation in self.operations if operation.state != "planned"])
             raise
         finally:
             self._save()
-            for writer in self._writers.values():
-                writer.close()
-
-    def _writer(self, server: ServerCalendar) -> CollectionWriter:
-        writer = self._writers.get(id(server))
-        if writer is None:
-            writer = CollectionWriter(server.source, server.credentials, self.timeout)
-            self._writers[id(server)] = writer
-        return writer
 
     def _remember(self, operation: Operation, text: str | None, etag: str | None) -> None:
         for server in operation.calendars:
             server.remember(operation.path, text, etag)
 
     def _run(self, operation: Operation) -> None:
+        writer = operation.server.writer
         try:
-            writer = self._writer(operation.server)
             if operation.text is None:
                 writer.delete(operation.path, etag=operation.etag)
+                operation.state = "done"
                 self._remember(operation, None, None)
                 return
             stored = writer.put(operation.path, operation.text, etag=operation.etag)
         except PreconditionFailed:
             raise BookingConflict([self._refused(operation)], outcome=self.outcome) from None
         except WriteFailed as error:
+            if error.uncertain:
+                operation.state = "uncertain"
             raise CalendarServerError(
                 f"{operation.where}: the server did not take it ({error}); {self.outcome}"
             ) from None
+        operation.state = "done"
         operation.stored = stored
         self._remember(operation, stored.text or operation.text, stored.etag)
 
@@ -280,6 +286,8 @@ class RemoteBooking:
                 self._take_back(operation)
             except (PreconditionFailed, WriteFailed) as error:
                 reason = str(error) or "changed on the server meanwhile: 412"
+                if operation.state == "uncertain":
+                    reason = f"no answer, so it may have been written: {reason}"
                 failed.append(f"{operation.where} ({reason})")
             except Exception as error:  # whatever it is, the others are still taken back
                 failed.append(f"{operation.where} ({type(error).__name__})")
@@ -290,8 +298,24 @@ class RemoteBooking:
                 + ". Run `cronoslot sync` for those accounts, then cancel or book them again"
             )
 
+    def _carried_out(self, operation: Operation) -> bool:
+        """Whether an operation that got no answer was carried out all the same, asked of
+        the server (``WriteFailed`` when it does not answer now either). When it was, its
+        ``stored`` is what the server holds."""
+        current = operation.server.writer.get(operation.path)
+        if operation.text is None:
+            return current is None  # gone: the DELETE went through
+        if current is None or (current.etag is not None and current.etag == operation.etag):
+            return False  # not there, or still the version it was to replace
+        if current.text is None or not _same_event(current.text, operation.text):
+            return False  # someone else's version: not cronoslot's to take back
+        operation.stored = current
+        return True
+
     def _take_back(self, operation: Operation) -> None:
-        writer = self._writer(operation.server)
+        writer = operation.server.writer
+        if operation.state == "uncertain" and not self._carried_out(operation):
+            return
         if operation.text is None:  # deleted: put the version last seen back
             if operation.previous is None:
                 raise WriteFailed("its text is not known")
@@ -326,7 +350,7 @@ class RemoteBooking:
 
 
 def _server_calendar(
-    calendars: BookingCalendars, calendar: BookingCalendar
+    calendars: BookingCalendars, calendar: BookingCalendar, timeout: float, outcome: str
 ) -> ServerCalendar | None:
     source = calendars.store.source(calendar.sub, calendar.calendar_id)
     if source is None or source.kind is not SourceKind.CALDAV:
@@ -335,16 +359,24 @@ def _server_calendar(
     if account is None:
         return None
     try:
-        credentials = credentials_for(source)
-    except FetchError as error:
+        writer = CollectionWriter(source, credentials_for(source), timeout)
+    except (FetchError, WriteFailed) as error:
         raise CalendarServerError(
-            f"{calendar.sub}/{calendar.calendar_id}: its CalDAV server cannot be written: {error}"
+            f"{calendar.sub}/{calendar.calendar_id}: its CalDAV server {source.shown} cannot "
+            f"be written: {error}; {outcome}"
         ) from None
-    return ServerCalendar(calendar, account, source, credentials)
+    return ServerCalendar(calendar, account, source, writer)
 
 
 def _first(blocks: list[EventBlock]) -> EventBlock | None:
     return blocks[0] if blocks else None
+
+
+def _same_event(served: str, written: str) -> bool:
+    """Whether the server's object holds the event as written (whatever order the server
+    gives its lines in)."""
+    ours, theirs = event_blocks(written), event_blocks(served)
+    return bool(ours and theirs) and ours[0].signature() == theirs[0].signature()
 
 
 def _intended(server: ServerCalendar, event_ids: Iterable[str]) -> Iterator[Operation]:
@@ -379,14 +411,15 @@ def plan(
     outcome: str = "nothing was booked",
 ) -> RemoteBooking:
     """The server writes of the changes made to ``calendars`` (in memory) for
-    ``event_ids``. Raises ``CalendarServerError`` when a server's credentials are missing,
-    ``UsageError`` for an event id a server would not give back."""
+    ``event_ids`` (nothing is sent yet). Raises ``CalendarServerError`` when a server's
+    credentials are missing or the caldav extra is, ``UsageError`` for an event id a
+    server would not give back."""
     servers: list[ServerCalendar] = []
     operations: dict[tuple[str, str], Operation] = {}
     for _, calendar in sorted(calendars.owned.items()):
         if calendar.change() is None:
             continue
-        server = _server_calendar(calendars, calendar)
+        server = _server_calendar(calendars, calendar, timeout, outcome)
         if server is None:
             continue
         servers.append(server)

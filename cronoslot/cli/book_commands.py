@@ -18,19 +18,12 @@ from .options import (
     open_session,
     read_request,
     store_option,
+    timeout_option,
     tz_option,
 )
 
 _INVITE_DIR_HELP = "Also write one iTIP invitation file per event (METHOD:REQUEST or CANCEL) here."
-
-timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Time allowed for each request to a booking calendar's CalDAV server.",
-)
+_TIMEOUT_HELP = "Time allowed for each request to a booking calendar's CalDAV server."
 
 
 @click.command()
@@ -49,7 +42,7 @@ timeout_option = click.option(
 )
 @click.option("--invite-dir", metavar="DIR", help=_INVITE_DIR_HELP)
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
-@timeout_option
+@timeout_option(_TIMEOUT_HELP)
 @store_option
 @now_option
 @format_option
@@ -115,7 +108,7 @@ def book(
 @click.command()
 @click.argument("event_id", metavar="EVENT_ID")
 @click.option("--invite-dir", metavar="DIR", help=_INVITE_DIR_HELP)
-@timeout_option
+@timeout_option(_TIMEOUT_HELP)
 @store_option
 @now_option
 @click.pass_context

@@ -268,11 +268,12 @@ def fetch_collection(
     if isinstance(found, FetchError):
         raise found
     password = None if credentials is None else credentials.password
-    text = redact_text(_describe(found), secrets_of(source.url, password))
+    text = redact_text(describe_error(found), secrets_of(source.url, password))
     raise FetchError(text)
 
 
-def _describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
+    """A caldav (or HTTP library) error as a short message (redact it before showing)."""
     name = type(error).__name__
     if "Authorization" in name or "401" in str(error)[:200]:
         return f"the server refused access (check the credentials): {name}"
@@ -288,6 +289,7 @@ __all__ = [
     "INSTALL_HINT",
     "Fetched",
     "Snapshot",
+    "describe_error",
     "fetch_collection",
     "merge_objects",
     "read_snapshot",
