@@ -309,6 +309,17 @@ def test_a_synced_calendar_becomes_a_booking_calendar_when_first_booked_into(
     ]
 
 
+def test_a_file_no_sync_wrote_is_not_booked_into_until_synced(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "store")
+    hand_made = booking_file(store, "acc_ann")
+    hand_made.write_bytes((store / "acc_ann" / "work.ics").read_bytes())
+    add_source(store, "acc_ann", "https://dav.example.org/dav/ann/", "--replace")
+    refused = book(store, tmp_path, "09:00", "10:00")
+    assert refused.exit_code == 3, refused.output
+    assert "run `cronoslot sync acc_ann` first" in refused.stderr
+    assert hand_made.read_bytes() == (store / "acc_ann" / "work.ics").read_bytes()
+
+
 def test_a_new_event_that_exists_on_the_server_already_is_a_conflict(
     store: Path, tmp_path: Path, collections: dict[str, Any]
 ) -> None:

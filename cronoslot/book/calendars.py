@@ -140,30 +140,42 @@ class BookingCalendars:
             calendar = BookingCalendar(sub, calendar_id, path, None)
             self.owned[key] = calendar
             return calendar
-        if foreign == path and self._mirrors_a_server(sub, calendar_id, path):
+        mirror = self._mirror(sub, calendar_id, path) if foreign == path else None
+        if mirror == "synced":
             calendar = BookingCalendar(sub, calendar_id, path, _read(path))
             if not is_complete(calendar.text):
                 raise CalendarDataError(path, "is truncated (no END:VCALENDAR); not rewritten")
             calendar.text = mark_calendar(calendar.text)
             self.owned[key] = calendar
             return calendar
+        if mirror == "not synced":
+            raise CalendarDataError(
+                path,
+                "has a CalDAV source but no sync wrote it; run `cronoslot sync "
+                f"{sub}` first, so that it is the server's calendar, then book",
+            )
         raise CalendarDataError(
             foreign,
             "was not created by cronoslot, so it is never rewritten; book into another "
             "calendar (--calendar-id)",
         )
 
-    def _mirrors_a_server(self, sub: str, calendar_id: str, path: Path) -> bool:
-        """Whether the file is what a sync wrote from a CalDAV source: cronoslot's copy of
-        a collection that booking writes to as well (``remote``), so it may become a
-        booking calendar."""
+    def _mirror(self, sub: str, calendar_id: str, path: Path) -> str | None:
+        """``"synced"`` when the file is what a sync wrote from a CalDAV source (cronoslot's
+        copy of a collection that booking writes to as well, ``remote``: it may become a
+        booking calendar); ``"not synced"`` when it has a CalDAV source that never wrote
+        it; None when it has none."""
         source = self.store.source(sub, calendar_id)
-        return (
-            source is not None
-            and source.kind is SourceKind.CALDAV
-            and path.is_file()
-            and not path.is_symlink()
+        if source is None or source.kind is not SourceKind.CALDAV:
+            return None
+        state = self.store.sync_state(sub, calendar_id)
+        synced = (
+            state is not None
+            and state.source == source.fingerprint
+            and state.last_success is not None
         )
+        regular = path.is_file() and not path.is_symlink()
+        return "synced" if synced and regular else "not synced"
 
     def ids_of(self, sub: str) -> tuple[str, ...]:
         """The calendar ids of the account's booking calendars that exist on disk."""
