@@ -19,7 +19,6 @@ from pathlib import Path
 from ..errors import CalendarDataError
 from ..names import valid_name
 from ..store.reader import Store
-from ..sync.sources import SourceKind
 from .events import (
     EventBlock,
     blocks_of,
@@ -165,6 +164,8 @@ class BookingCalendars:
         copy of a collection that booking writes to as well, ``remote``: it may become a
         booking calendar); ``"not synced"`` when it has a CalDAV source that never wrote
         it; None when it has none."""
+        from ..sync.sources import SourceKind
+
         source = self.store.source(sub, calendar_id)
         if source is None or source.kind is not SourceKind.CALDAV:
             return None
