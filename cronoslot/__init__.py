@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .errors import (
         BookingConflict,
         CalendarDataError,
+        CalendarServerError,
         CronoslotError,
         ExitCode,
         InvalidRequest,
@@ -55,6 +56,7 @@ _EXPORTS = {
     "Session": "session",
     "CronoslotError": "errors",
     "BookingConflict": "errors",
+    "CalendarServerError": "errors",
     "InvalidRequest": "errors",
     "CalendarDataError": "errors",
     "StrictWarning": "errors",
@@ -78,6 +80,7 @@ __all__ = [
     "BookingConflict",
     "BusyInterval",
     "CalendarDataError",
+    "CalendarServerError",
     "CronoslotError",
     "ExitCode",
     "InvalidRequest",

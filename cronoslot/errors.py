@@ -37,7 +37,10 @@ _EXIT_MEANINGS = {
     ExitCode.INVALID_REQUEST: "invalid request: the error body is the last line of stderr",
     ExitCode.USAGE: "wrong command-line usage (an unknown option, a missing store, a bad --now)",
     ExitCode.CALENDAR_DATA: "calendar data that cannot be used, or a warning under --strict",
-    ExitCode.SYNC_FAILED: "at least one source failed to sync (the others still count)",
+    ExitCode.SYNC_FAILED: (
+        "a calendar server failed: a source did not sync (the others still count), or a "
+        "booking calendar's CalDAV server could not be written (nothing was booked)"
+    ),
     ExitCode.CONFLICT: "conflict: the chosen time is no longer available (nothing was booked)",
     ExitCode.INTERNAL: "internal failure, a bug of cronoslot's: please report it (EX_SOFTWARE)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
@@ -108,6 +111,14 @@ class BookingConflict(CronoslotError):
 
     exit_code = ExitCode.CONFLICT
 
-    def __init__(self, conflicts: Sequence[str]) -> None:
+    def __init__(self, conflicts: Sequence[str], *, outcome: str = "nothing was booked") -> None:
         self.conflicts = tuple(conflicts)
-        super().__init__(f"conflict: {'; '.join(self.conflicts)}; nothing was booked")
+        super().__init__(f"conflict: {'; '.join(self.conflicts)}; {outcome}")
+
+
+class CalendarServerError(CronoslotError):
+    """``book`` or ``cancel``: a booking calendar's CalDAV server could not be reached, or
+    refused the write for another reason than a precondition (that is a
+    ``BookingConflict``); nothing of the booking stays. The message names no secret."""
+
+    exit_code = ExitCode.SYNC_FAILED

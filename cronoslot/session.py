@@ -330,10 +330,13 @@ class Session:
         calendar_id: str = "cronoslot",
         invite_dir: str | os.PathLike[str] | None = None,
         dry_run: bool = False,
+        timeout: float = 30.0,
     ) -> Booking:
         """``book`` as a ``Booking``. The check and the writes happen under the store's
         exclusive lock: ``BookingConflict`` when the choice is no longer available
-        (nothing written), ``InvalidRequest`` when it is not an answer to ``request``."""
+        (nothing written), ``InvalidRequest`` when it is not an answer to ``request``.
+        A booking calendar that lives on a CalDAV server is written there too (each
+        request within ``timeout`` seconds): ``CalendarServerError`` when it cannot be."""
         from .book.booking import Booker, BookingOptions
 
         options = BookingOptions(
@@ -344,11 +347,16 @@ class Session:
             calendar_id=calendar_id,
             invite_dir=None if invite_dir is None else Path(invite_dir),
             dry_run=dry_run,
+            timeout=timeout,
         )
         return Booker(self, now=self._now(), note=self._note).book(request, choice, options)
 
     def cancel(
-        self, event_id: str, *, invite_dir: str | os.PathLike[str] | None = None
+        self,
+        event_id: str,
+        *,
+        invite_dir: str | os.PathLike[str] | None = None,
+        timeout: float = 30.0,
     ) -> dict[str, Any]:
         """Take a booked event out of every booking calendar: ``{"cancelled": [...]}``;
         ``InvalidRequest`` (``unknown_event``) when no booking calendar holds it."""
@@ -357,7 +365,7 @@ class Session:
 
         directory = None if invite_dir is None else Path(invite_dir)
         booker = Booker(self, now=self._now(), note=self._note)
-        return booking_json(booker.cancel(event_id, directory))
+        return booking_json(booker.cancel(event_id, directory, timeout=timeout))
 
     # --- syncing sources (cronoslot.sync) --------------------------------------------------
 

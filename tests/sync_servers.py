@@ -171,3 +171,26 @@ def radicale_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radic
         yield Radicale(f"http://127.0.0.1:{port}/")
     finally:
         _stop(process)
+
+
+@dataclass
+class DavStub:
+    port: int
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture(scope="module", name="dav_stub")
+def dav_stub_fixture() -> Iterator[DavStub]:
+    """The tests' own small WebDAV-ish server (``dav_stub_server.py``): objects in memory,
+    preconditions honoured, misbehaving by path (``/noetag/``, ``/once/``, ``/fail/``)."""
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "dav_stub_server.py")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        words = _read_line(process, START_TIMEOUT).split()
+        assert words[0] == "PORT", words
+        yield DavStub(int(words[1]))
+    finally:
+        _stop(process)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import icalendar
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cronoslot.book.events import (
+    CALENDAR_MARK,
     Attendee,
     EventBlock,
     ManagedEvent,
     blocks_of,
+    content_lines,
     escape_text,
     event_blocks,
     event_id_problem,
@@ -18,10 +21,12 @@ from cronoslot.book.events import (
     fold,
     is_booking_calendar,
     is_complete,
+    mark_calendar,
     new_calendar,
     put_event,
     remove_event,
     render_event,
+    split_line,
     with_properties,
 )
 from cronoslot.ical.loader import load_calendar_bytes
@@ -182,3 +187,41 @@ def test_with_properties_replaces_and_adds() -> None:
     lines = changed.split("\r\n")
     assert "STATUS:CANCELLED" in lines and "STATUS:CONFIRMED" not in lines
     assert lines[-3:] == ["X-NEW:1", "END:VEVENT", ""]
+
+
+def test_marking_a_calendar_keeps_every_other_byte() -> None:
+    synced = "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//cronoslot//sync//EN\nEND:VCALENDAR\n"
+    marked = mark_calendar(synced)
+    assert is_booking_calendar(marked) and not is_booking_calendar(synced)
+    mark = f"{CALENDAR_MARK}:bookings\n"
+    assert marked == synced.replace("BEGIN:VCALENDAR\n", "BEGIN:VCALENDAR\n" + mark)
+    assert mark_calendar(marked) == marked
+    for not_a_calendar in ("", "BEGIN:VEVENT\r\nEND:VEVENT\r\n", "BEGIN:VCALENDAR"):
+        with pytest.raises(ValueError):
+            mark_calendar(not_a_calendar)
+
+
+def test_a_signature_ignores_the_order_of_lines_and_parameters_and_the_folding() -> None:
+    event = render_event(
+        ManagedEvent(
+            "call",
+            0,
+            3600,
+            "A summary long enough to be folded at seventy-five octets, with a comma",
+            attendees=(Attendee("ann@example.com", "Ann, Smith"), Attendee("ben@example.com")),
+        )
+    )
+    lines = content_lines(event)
+    # As a CalDAV server may give it back: lines sorted, parameters sorted, not folded.
+    middle = []
+    for line in sorted(lines[1:-1]):
+        name, parameters, value = split_line(line)
+        if name == "ATTENDEE":
+            line = f"{name};{';'.join(sorted(parameters.split(';', 1)[1].split(';')))}"
+            line = f"{line};{parameters.split(';', 1)[0]}:{value}"
+        middle.append(line)
+    served = "\n".join([lines[0], *middle, lines[-1]]) + "\n"
+    assert served != event
+    assert EventBlock.of(served).signature() == EventBlock.of(event).signature()
+    moved = served.replace("DTSTART:19700101T000000Z", "DTSTART:19700101T010000Z")
+    assert EventBlock.of(moved).signature() != EventBlock.of(event).signature()

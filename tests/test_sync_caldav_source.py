@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from cronoslot.book.events import is_booking_calendar
 from cronoslot.ical.text import split_calendar_text
 from cronoslot.sync.caldav_source import Snapshot, merge_objects, read_snapshot, write_snapshot
 
@@ -47,3 +49,27 @@ def test_snapshot_round_trip_and_another_url(tmp_path: Path) -> None:
     assert read_snapshot(tmp_path, "team", "abcd1234") == snapshot
     assert read_snapshot(tmp_path, "team", "ffff0000") is None
     assert read_snapshot(tmp_path, "other", "abcd1234") is None
+
+
+def test_etags_round_trip_and_a_snapshot_without_them_lists_everything_again(
+    tmp_path: Path,
+) -> None:
+    objects = {"/c/a.ics": obj("a", "Z"), "/c/b.ics": obj("b", "Z")}
+    snapshot = Snapshot("abcd1234", "token-1", objects, {"/c/a.ics": '"e-a"'})
+    write_snapshot(tmp_path, "team", snapshot)
+    assert read_snapshot(tmp_path, "team", "abcd1234") == snapshot
+    path = tmp_path / ".sync" / "team.caldav.json"
+    older = json.loads(path.read_text())
+    del older["etags"]  # as written before ETags were kept
+    path.write_text(json.dumps(older))
+    found = read_snapshot(tmp_path, "team", "abcd1234")
+    assert found == Snapshot("abcd1234", None, objects, {})
+
+
+def test_a_booking_calendar_stays_one() -> None:
+    objects = {"/c/a.ics": obj("a", "Zone/One")}
+    assert not is_booking_calendar(merge_objects(objects)[0].decode())
+    marked, _ = merge_objects(objects, booking=True)
+    assert is_booking_calendar(marked.decode())
+    [calendar] = split_calendar_text(marked.decode()).calendars
+    assert [c.name for c in calendar.components] == ["VTIMEZONE", "VEVENT"]

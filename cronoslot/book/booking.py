@@ -10,26 +10,34 @@ event is put into the booking calendar of each of its participants (moved when t
 exists, SEQUENCE + 1; unchanged when nothing about it changed), taken out of calendars of
 accounts no longer in it, and every changed file is written through the journal, all or
 nothing. Invitations are written last.
+
+A booking calendar that lives on a CalDAV server (a CalDAV source of that calendar) gets
+its changed events written there too, inside the same all-or-nothing write (``remote``):
+a precondition the server refuses is a ``BookingConflict``, a server that cannot be
+written a ``CalendarServerError``, and either way nothing of the booking stays. When a
+sync rewrote such a calendar between the read and the write, the booking starts again
+(at most ``_ATTEMPTS`` times).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..api.fields import decode_body
-from ..errors import BookingConflict, InvalidRequest, UsageError, Warn
+from ..errors import BookingConflict, CalendarServerError, InvalidRequest, UsageError, Warn
 from ..ical.simple import unescape_text
 from ..models import AvailabilityRequest, Group, Member
 from ..names import normalise_email, valid_name
 from ..store.reader import Store
 from ..store.writer import atomic_write
+from ..sync.sources import SourceKind
 from ..timeutil import format_time
 from . import itip, journal, lock
-from .calendars import BookingCalendar, BookingCalendars
+from .calendars import BookingCalendar, BookingCalendars, CalendarChanged
 from .choice import ChosenEvent, read_choice
 from .events import (
     Attendee,
@@ -46,6 +54,8 @@ if TYPE_CHECKING:
     from ..session import Body, Session
 
 DEFAULT_CALENDAR_ID = "cronoslot"
+DEFAULT_TIMEOUT = 30.0
+_ATTEMPTS = 3
 _EMAIL = re.compile(r"[^\s@:;,<>\"]+@[^\s@:;,<>\"]+")
 
 
@@ -54,7 +64,8 @@ class BookingOptions:
     """How to book: ``event_id`` names a slot's event (a sequence's events are its
     ``sequence_id``s); ``summary``, ``description`` and ``organizer`` go into each event;
     ``calendar_id`` is the booking calendar of each participant; ``invite_dir`` receives
-    one iTIP file per event; ``dry_run`` checks everything and writes nothing."""
+    one iTIP file per event; ``dry_run`` checks everything and writes nothing;
+    ``timeout`` bounds each request to a booking calendar's CalDAV server."""
 
     event_id: str | None = None
     summary: str | None = None
@@ -63,6 +74,7 @@ class BookingOptions:
     calendar_id: str = DEFAULT_CALENDAR_ID
     invite_dir: Path | None = None
     dry_run: bool = False
+    timeout: float = DEFAULT_TIMEOUT
 
 
 def _organizer(address: str | None) -> str | None:
@@ -99,8 +111,10 @@ class Booker:
 
     def book(self, request: Body, choice: Body, options: BookingOptions) -> Booking:
         """Raises ``InvalidRequest`` (the request, or a choice that does not answer it),
-        ``BookingConflict`` (no longer available: nothing written), ``UsageError``, and
-        ``CalendarDataError`` (a calendar that cannot be read or must not be written)."""
+        ``BookingConflict`` (no longer available, or changed on a CalDAV server: nothing
+        written), ``CalendarServerError`` (a CalDAV server that cannot be written: nothing
+        written), ``UsageError``, and ``CalendarDataError`` (a calendar that cannot be read
+        or must not be written)."""
         organizer = _organizer(options.organizer)
         if not valid_name(options.calendar_id):
             raise UsageError(f"{options.calendar_id!r} is not a valid calendar id")
@@ -114,6 +128,11 @@ class Booker:
         events = read_choice(parsed, chosen, event_id=options.event_id, warn=self.note)
         if not options.dry_run:
             _prepare_invite_dir(options.invite_dir)
+        return _again(lambda: self._book(events, options, organizer), "booked")
+
+    def _book(
+        self, events: Sequence[ChosenEvent], options: BookingOptions, organizer: str | None
+    ) -> Booking:
         guard = lock.shared if options.dry_run else lock.exclusive
         with guard(self.root, self.note):
             calendars = BookingCalendars(Store(self.root))
@@ -125,9 +144,11 @@ class Booker:
             booked = tuple(event for event, _ in planned)
             if options.invite_dir is not None and any(not event.organizer for _, event in planned):
                 raise UsageError("--invite-dir needs --organizer EMAIL: invitations name one")
+            ids = [event.event_id for event in events]
+            write = self._writer(calendars, ids, options.timeout, "nothing was booked")
             if options.dry_run:
                 return Booking(booked, dry_run=True)
-            journal.apply(self.root, calendars.changes(), write=self.write)
+            write()
             messages = [(event.event_id, event.uid, render_event(event)) for _, event in planned]
             invites = self._invite(options.invite_dir, messages, "REQUEST")
         return Booking(booked, invites=invites)
@@ -231,10 +252,16 @@ class Booker:
 
     # --- cancel ---------------------------------------------------------------------------
 
-    def cancel(self, event_id: str, invite_dir: Path | None) -> Booking:
-        """Take event ``event_id`` out of every booking calendar. Raises
-        ``InvalidRequest`` (``unknown_event``) when none holds it."""
+    def cancel(
+        self, event_id: str, invite_dir: Path | None, *, timeout: float = DEFAULT_TIMEOUT
+    ) -> Booking:
+        """Take event ``event_id`` out of every booking calendar (and off the CalDAV
+        servers of those that live on one). Raises ``InvalidRequest`` (``unknown_event``)
+        when none holds it; ``BookingConflict`` and ``CalendarServerError`` as ``book``."""
         _prepare_invite_dir(invite_dir)
+        return _again(lambda: self._cancel(event_id, invite_dir, timeout), "cancelled")
+
+    def _cancel(self, event_id: str, invite_dir: Path | None, timeout: float) -> Booking:
         with lock.exclusive(self.root, self.note):
             calendars = BookingCalendars(Store(self.root))
             copies = calendars.copies(event_id)
@@ -257,7 +284,7 @@ class Booker:
                 )
             for calendar, _ in copies:
                 calendar.text = remove_event(calendar.text, event_id)
-            journal.apply(self.root, calendars.changes(), write=self.write)
+            self._writer(calendars, [event_id], timeout, "nothing was cancelled")()
             message = itip.cancelled(latest.text, sequence=latest.sequence + 1, stamp=self.now)
             uid = _uid(latest) or event_uid(event_id)
             invites = self._invite(invite_dir, [(event_id, uid, message)], "CANCEL")
@@ -266,6 +293,34 @@ class Booker:
             event_id, uid, latest.start, latest.finish, subs, latest.sequence + 1
         )
         return Booking((cancelled,), cancelled=True, invites=invites)
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _writer(
+        self, calendars: BookingCalendars, event_ids: Sequence[str], timeout: float, outcome: str
+    ) -> Callable[[], None]:
+        """What writes the changes made to ``calendars``, all or nothing: the files through
+        the journal and, for calendars that live on a CalDAV server, the events there
+        (planned now: missing credentials and event ids a server would not give back are
+        errors before anything is written)."""
+        changes = calendars.changes()
+
+        def files_only() -> None:
+            journal.apply(self.root, changes, write=self.write)
+
+        if not _on_a_server(calendars):
+            return files_only
+        from . import remote
+
+        server_side = remote.plan(
+            calendars, event_ids, timeout=timeout, note=self.note, outcome=outcome
+        )
+
+        def files_and_servers() -> None:
+            with server_side.held():
+                journal.apply(self.root, changes, write=self.write, then=server_side.push)
+
+        return files_and_servers
 
     # --- invitations ----------------------------------------------------------------------
 
@@ -290,6 +345,33 @@ class Booker:
                 ) from None
             written.append(path)
         return tuple(written)
+
+
+def _again(attempt: Callable[[], Booking], done: str) -> Booking:
+    """Run ``attempt`` again when a sync rewrote a booking calendar on a CalDAV server
+    while it was being booked (``remote.CalendarChanged``)."""
+    for _ in range(_ATTEMPTS - 1):
+        try:
+            return attempt()
+        except CalendarChanged:
+            continue
+    try:
+        return attempt()
+    except CalendarChanged as changed:
+        raise CalendarServerError(
+            f"{changed}: a sync kept rewriting this booking calendar; nothing was {done}, try again"
+        ) from None
+
+
+def _on_a_server(calendars: BookingCalendars) -> bool:
+    """Whether a booking calendar this booking changes lives on a CalDAV server."""
+    store = calendars.store
+    return any(
+        calendar.change() is not None
+        and (source := store.source(calendar.sub, calendar.calendar_id)) is not None
+        and source.kind is SourceKind.CALDAV
+        for calendar in calendars.owned.values()
+    )
 
 
 def _choice_object(choice: Body) -> dict[str, object]:

@@ -5,7 +5,9 @@ A booking calendar is a ``.ics`` file of an account whose header carries
 ``X-CRONOSLOT-CALENDAR`` (``events.is_booking_calendar``). Every one of them in the store
 is searched for an event id, whatever its calendar id, so that an event id names one
 booking in the whole store. A file cronoslot did not create is never rewritten: asking to
-book into one is a ``CalendarDataError`` naming it.
+book into one is a ``CalendarDataError`` naming it; except the file a sync wrote from a
+CalDAV source, cronoslot's own copy of a calendar that ``book`` writes to on the server
+too: it becomes a booking calendar (the mark is added) when first booked into.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from pathlib import Path
 from ..errors import CalendarDataError
 from ..names import valid_name
 from ..store.reader import Store
-from .events import EventBlock, blocks_of, is_booking_calendar, is_complete, new_calendar
+from .events import (
+    EventBlock,
+    blocks_of,
+    is_booking_calendar,
+    is_complete,
+    mark_calendar,
+    new_calendar,
+)
 from .journal import FileChange
 
 # The calendar header (before the first component) is read from this much of a file;
@@ -32,6 +41,11 @@ def _decode(data: bytes) -> str:
 
 def _encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
+
+
+class CalendarChanged(Exception):
+    """A booking calendar's file was rewritten (by a sync of its CalDAV source) after a
+    booking read it: the booking starts again."""
 
 
 @dataclass
@@ -64,6 +78,18 @@ def _read_header(path: Path) -> bytes:
         return stream.read(_HEADER_BYTES)
 
 
+def is_own_file(path: Path) -> bool:
+    """Whether ``path`` is one of cronoslot's booking calendars (a ``.ics`` file, not a
+    link, whose header carries the mark)."""
+    if path.suffix.lower() != ".ics" or path.is_symlink():
+        return False
+    try:
+        header = _read_header(path)
+    except OSError:
+        return False
+    return is_booking_calendar(_decode(header))
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -80,7 +106,7 @@ class BookingCalendars:
         for sub in self._accounts():
             for calendar_id in store.calendar_ids(sub):
                 for path in store.calendar_files(sub, calendar_id):
-                    if self._is_own_file(path):
+                    if is_own_file(path):
                         self.owned[(sub, calendar_id)] = BookingCalendar(
                             sub, calendar_id, path, _read(path)
                         )
@@ -91,16 +117,6 @@ class BookingCalendars:
         except OSError as error:
             raise CalendarDataError(self.store.root, f"cannot be listed: {error}") from None
         return [name for name in names if valid_name(name) and self.store.has_account(name)]
-
-    @staticmethod
-    def _is_own_file(path: Path) -> bool:
-        if path.suffix.lower() != ".ics" or path.is_symlink():
-            return False
-        try:
-            header = _read_header(path)
-        except OSError:
-            return False
-        return is_booking_calendar(_decode(header))
 
     def target(self, sub: str, calendar_id: str) -> BookingCalendar:
         """The booking calendar ``calendar_id`` of ``sub``, created (in memory) when it
@@ -123,11 +139,44 @@ class BookingCalendars:
             calendar = BookingCalendar(sub, calendar_id, path, None)
             self.owned[key] = calendar
             return calendar
+        mirror = self._mirror(sub, calendar_id, path) if foreign == path else None
+        if mirror == "synced":
+            calendar = BookingCalendar(sub, calendar_id, path, _read(path))
+            if not is_complete(calendar.text):
+                raise CalendarDataError(path, "is truncated (no END:VCALENDAR); not rewritten")
+            calendar.text = mark_calendar(calendar.text)
+            self.owned[key] = calendar
+            return calendar
+        if mirror == "not synced":
+            raise CalendarDataError(
+                path,
+                "has a CalDAV source but no sync wrote it; run `cronoslot sync "
+                f"{sub}` first, so that it is the server's calendar, then book",
+            )
         raise CalendarDataError(
             foreign,
             "was not created by cronoslot, so it is never rewritten; book into another "
             "calendar (--calendar-id)",
         )
+
+    def _mirror(self, sub: str, calendar_id: str, path: Path) -> str | None:
+        """``"synced"`` when the file is what a sync wrote from a CalDAV source (cronoslot's
+        copy of a collection that booking writes to as well, ``remote``: it may become a
+        booking calendar); ``"not synced"`` when it has a CalDAV source that never wrote
+        it; None when it has none."""
+        from ..sync.sources import SourceKind
+
+        source = self.store.source(sub, calendar_id)
+        if source is None or source.kind is not SourceKind.CALDAV:
+            return None
+        state = self.store.sync_state(sub, calendar_id)
+        synced = (
+            state is not None
+            and state.source == source.fingerprint
+            and state.last_success is not None
+        )
+        regular = path.is_file() and not path.is_symlink()
+        return "synced" if synced and regular else "not synced"
 
     def ids_of(self, sub: str) -> tuple[str, ...]:
         """The calendar ids of the account's booking calendars that exist on disk."""
@@ -151,4 +200,4 @@ class BookingCalendars:
         return [change for change in found if change is not None]
 
 
-__all__ = ["BookingCalendar", "BookingCalendars"]
+__all__ = ["BookingCalendar", "BookingCalendars", "CalendarChanged", "is_own_file"]

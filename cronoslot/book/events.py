@@ -200,6 +200,18 @@ def is_booking_calendar(text: str) -> bool:
     return False
 
 
+def mark_calendar(text: str) -> str:
+    """The calendar text made a booking calendar: the mark inserted after its first line
+    (``BEGIN:VCALENDAR``), every other byte as it was; unchanged when already marked."""
+    if is_booking_calendar(text):
+        return text
+    _, line = next(_physical_lines(text), (0, ""))
+    line_break = line[len(line.rstrip("\r\n")) :]
+    if _marker(line) != "BEGIN:VCALENDAR" or not line_break:
+        raise ValueError("does not start with a BEGIN:VCALENDAR line")
+    return text[: len(line)] + f"{CALENDAR_MARK}:bookings{line_break}" + text[len(line) :]
+
+
 def is_complete(text: str) -> bool:
     """Whether the text ends with ``END:VCALENDAR`` (a truncated file is never edited)."""
     lines = content_lines(text)
@@ -238,9 +250,34 @@ class EventBlock:
                 found.append((name, parameters, value))
         return found
 
-    def signature(self) -> tuple[str, ...]:
-        """The content lines but DTSTAMP: two blocks with one signature say the same."""
-        return tuple(line for line in content_lines(self.text) if split_line(line)[0] != "DTSTAMP")
+    def signature(self) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+        """The content lines but DTSTAMP, in any order and with their parameters in any
+        order: two blocks with one signature say the same (a CalDAV server may give an
+        event back with its lines and parameters reordered, and refolded)."""
+        lines = []
+        for line in content_lines(self.text):
+            name, parameters, value = split_line(line)
+            if name != "DTSTAMP":
+                lines.append((name, tuple(sorted(_parameters(parameters))), value))
+        return tuple(sorted(lines))
+
+
+def _parameters(parameters: str) -> list[str]:
+    """The parameters of a content line (``CN="A; B";ROLE=CHAIR``), split outside quotes."""
+    found: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for character in parameters:
+        if character == '"':
+            quoted = not quoted
+        elif character == ";" and not quoted:
+            found.append("".join(current))
+            current = []
+            continue
+        current.append(character)
+    if current or found:
+        found.append("".join(current))
+    return found
 
 
 def _utc_instant(value: str) -> int | None:
@@ -370,6 +407,7 @@ __all__ = [
     "ical_time",
     "is_booking_calendar",
     "is_complete",
+    "mark_calendar",
     "new_calendar",
     "put_event",
     "remove_event",

@@ -131,16 +131,27 @@ def commit(root: Path) -> None:
     _delete(root / JOURNAL_NAME)
 
 
-def apply(root: Path, changes: Sequence[FileChange], *, write: Writer = write_calendar) -> None:
-    """Write every change, or none: journal, files, commit. On any failure the files
-    already written are restored and the error is raised (if restoring fails too, the
-    journal stays for the next command to finish)."""
+def apply(
+    root: Path,
+    changes: Sequence[FileChange],
+    *,
+    write: Writer = write_calendar,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Write every change, or none: journal, files, ``then`` (the booking's writes to
+    CalDAV servers), commit. On any failure, ``then``'s error included, the files already
+    written are restored and the error is raised (if restoring fails too, the journal
+    stays for the next command to finish)."""
     if not changes:
+        if then is not None:
+            then()
         return
     begin(root, changes)
     try:
         for change in changes:
             write(change.path, change.after)
+        if then is not None:
+            then()
     except BaseException:
         _roll_back(changes)
         commit(root)

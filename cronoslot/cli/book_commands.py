@@ -18,10 +18,12 @@ from .options import (
     open_session,
     read_request,
     store_option,
+    timeout_option,
     tz_option,
 )
 
 _INVITE_DIR_HELP = "Also write one iTIP invitation file per event (METHOD:REQUEST or CANCEL) here."
+_TIMEOUT_HELP = "Time allowed for each request to a booking calendar's CalDAV server."
 
 
 @click.command()
@@ -40,6 +42,7 @@ _INVITE_DIR_HELP = "Also write one iTIP invitation file per event (METHOD:REQUES
 )
 @click.option("--invite-dir", metavar="DIR", help=_INVITE_DIR_HELP)
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@timeout_option(_TIMEOUT_HELP)
 @store_option
 @now_option
 @format_option
@@ -69,11 +72,17 @@ def book(
     The time is checked again, under a lock on the store, just before writing;
     every participant's file is written, or none.
 
+    A booking calendar that is a CalDAV source of its account (cronoslot
+    source add SUB cronoslot URL --caldav) gets each event on its server too:
+    PUT with If-None-Match: * (new) or If-Match (moved); a refused precondition
+    is a conflict.
+
     Prints {"booked": [{"event_id", "event_uid", "start", "end", "subs"}]}.
 
     Exit status: 0 booked, 1 invalid request or a choice that is not an answer
     to it, 2 usage, 3 unusable calendar data (or a calendar cronoslot did not
-    create), 5 no longer available (nothing written).
+    create), 4 a CalDAV server that cannot be written, 5 no longer available
+    or changed on a CalDAV server (4 and 5: nothing written).
 
     \b
     Examples:
@@ -99,25 +108,34 @@ def book(
 @click.command()
 @click.argument("event_id", metavar="EVENT_ID")
 @click.option("--invite-dir", metavar="DIR", help=_INVITE_DIR_HELP)
+@timeout_option(_TIMEOUT_HELP)
 @store_option
 @now_option
 @click.pass_context
 def cancel(
-    ctx: click.Context, event_id: str, invite_dir: str | None, calendars: str, now: str | None
+    ctx: click.Context,
+    event_id: str,
+    invite_dir: str | None,
+    timeout: float,
+    calendars: str,
+    now: str | None,
 ) -> None:
-    """Cancel a booked event: take it out of every booking calendar and, with
-    --invite-dir, write its METHOD:CANCEL invitation.
+    """Cancel a booked event: take it out of every booking calendar (DELETE with
+    If-Match from those that live on a CalDAV server) and, with --invite-dir,
+    write its METHOD:CANCEL invitation.
 
     Prints {"cancelled": [{"event_id", "event_uid", "start", "end", "subs"}]}.
 
-    Exit status: 0 cancelled, 1 no booking calendar holds EVENT_ID.
+    Exit status: 0 cancelled, 1 no booking calendar holds EVENT_ID, 4 a CalDAV
+    server that cannot be written, 5 changed on a CalDAV server (4 and 5:
+    nothing cancelled).
 
     \b
     Examples:
       cronoslot cancel interview_1 --invite-dir invites/
     """
     with open_session(ctx, calendars, now=now, no_cache=True) as session:
-        emit_json(ctx, session.cancel(event_id, invite_dir=invite_dir))
+        emit_json(ctx, session.cancel(event_id, invite_dir=invite_dir, timeout=timeout))
 
 
 COMMANDS = (book, cancel)

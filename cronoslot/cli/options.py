@@ -63,6 +63,18 @@ def store_option(command: F) -> F:
     )(command)
 
 
+def timeout_option(help_text: str) -> Callable[[F], F]:
+    """``--timeout SECONDS`` (default 30): how long a calendar server may take."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        metavar="SECONDS",
+        help=help_text,
+    )
+
+
 def time_option(
     name: str, dest: str, help_text: str, *, required: bool = False
 ) -> Callable[[F], F]:

@@ -14,7 +14,14 @@ import click
 
 from ..errors import SyncFailed
 from ..timeutil import format_local, format_time
-from .options import emit_json, environment, format_option, store_option, sync_progress
+from .options import (
+    emit_json,
+    environment,
+    format_option,
+    store_option,
+    sync_progress,
+    timeout_option,
+)
 from .options import open_session as _open_session
 
 
@@ -156,14 +163,7 @@ def source_remove(ctx: click.Context, sub: str, calendar_id: str, calendars: str
 @click.command()
 @click.argument("subs", nargs=-1, metavar="[SUB ...]")
 @store_option
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Time allowed for each source's whole fetch.",
-)
+@timeout_option("Time allowed for each source's whole fetch.")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1, max=64),

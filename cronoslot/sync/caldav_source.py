@@ -6,9 +6,15 @@
 - With a sync token from the last sync (RFC 6578), only what changed since is asked for;
   without one, or when the server cannot do it (``caldav`` then lists everything and gives
   a ``fake-`` token), the listing is complete and replaces the snapshot.
-- The snapshot (each object's text by its path, and the token) is kept in
+- The snapshot (each object's text and ETag by its path, and the token) is kept in
   ``SUB/.sync/CALENDAR_ID.caldav.json`` (mode 0600), so that a change can be applied to it;
   the calendar file is written from it as one VCALENDAR with each VTIMEZONE once per TZID.
+  The ETags are what ``book`` sends as ``If-Match`` when it changes an object of a booking
+  calendar that lives on the server (``cronoslot.book.remote``), which also updates the
+  snapshot with what it put; a snapshot written before ETags were kept has no token, so
+  the next sync lists everything again.
+- A booking calendar (the file carries ``X-CRONOSLOT-CALENDAR``) stays one: the file
+  written from the snapshot carries the mark too (``merge_objects(..., booking=True)``).
 - ``timeout`` bounds the whole fetch: it runs in a thread of its own, and a fetch still
   running at the deadline is abandoned (each of its requests has the same timeout, so the
   thread ends soon after) and reported as timed out.
@@ -25,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..book.events import CALENDAR_MARK
 from ..ical.text import NotICalendar, RawComponent, split_calendar_text
 from .feeds import Credentials, FetchError
 from .redact import redact_text, secrets_of
@@ -38,11 +45,13 @@ _QUIET = logging.NullHandler()
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A collection as last synced: each object's iCalendar text by its path."""
+    """A collection as last seen: each object's iCalendar text, and its ETag when the
+    server gave one, by its path."""
 
     source: str  # the fingerprint of the source's URL
     sync_token: str | None = None
     objects: Mapping[str, str] = field(default_factory=dict)
+    etags: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,10 +74,15 @@ def read_snapshot(account: Path, calendar_id: str, fingerprint: str) -> Snapshot
         return None
     if not isinstance(value, dict) or value.get("source") != fingerprint:
         return None
-    token, objects = value.get("sync_token"), value.get("objects")
+    token, objects, etags = value.get("sync_token"), value.get("objects"), value.get("etags")
     if not isinstance(objects, dict) or not all(isinstance(text, str) for text in objects.values()):
         return None
-    return Snapshot(fingerprint, token if isinstance(token, str) else None, objects)
+    if not isinstance(etags, dict):
+        token, etags = None, {}  # written before ETags were kept: list everything again
+    etags = {
+        path: etag for path, etag in etags.items() if path in objects and isinstance(etag, str)
+    }
+    return Snapshot(fingerprint, token if isinstance(token, str) else None, objects, etags)
 
 
 def write_snapshot(account: Path, calendar_id: str, snapshot: Snapshot) -> None:
@@ -76,6 +90,7 @@ def write_snapshot(account: Path, calendar_id: str, snapshot: Snapshot) -> None:
 
     body: dict[str, Any] = {"source": snapshot.source, "sync_token": snapshot.sync_token}
     body["objects"] = dict(sorted(snapshot.objects.items()))
+    body["etags"] = dict(sorted(snapshot.etags.items()))
     data = json.dumps(body, indent=1).encode("utf-8")
     sync_folder(account).mkdir(mode=0o700, exist_ok=True)
     atomic_write(snapshot_path(account, calendar_id), data, mode=0o600)
@@ -96,9 +111,10 @@ def _tzid(component: RawComponent) -> str:
     return ""
 
 
-def merge_objects(objects: Mapping[str, str]) -> tuple[bytes, int]:
+def merge_objects(objects: Mapping[str, str], *, booking: bool = False) -> tuple[bytes, int]:
     """One VCALENDAR holding every object's components (in path order), each VTIMEZONE once
-    per TZID; and how many objects were left out because they are not iCalendar."""
+    per TZID, marked as a booking calendar when ``booking``; and how many objects were left
+    out because they are not iCalendar."""
     timezones: dict[str, str] = {}
     components: list[str] = []
     left_out = 0
@@ -116,6 +132,8 @@ def merge_objects(objects: Mapping[str, str]) -> tuple[bytes, int]:
                 else:
                     components.append(text)
     head = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{_PRODID}\r\n"
+    if booking:
+        head += f"{CALENDAR_MARK}:bookings\r\n"
     body = head + "".join(timezones.values()) + "".join(components) + "END:VCALENDAR\r\n"
     return body.encode("utf-8"), left_out
 
@@ -134,11 +152,31 @@ def _object_text(obj: Any) -> str | None:
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
 
 
+def _object_etag(obj: Any) -> str | None:
+    etag = getattr(obj, "etag", None)  # from the GET that loaded it: the data's own ETag
+    return etag if isinstance(etag, str) and etag else None
+
+
+def _listed(result: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The texts and ETags of every object of a listing, by path."""
+    objects: dict[str, str] = {}
+    etags: dict[str, str] = {}
+    for obj in result:
+        text = _object_text(obj)
+        if text is None:
+            continue
+        path = _object_path(obj)
+        objects[path] = text
+        if (etag := _object_etag(obj)) is not None:
+            etags[path] = etag
+    return objects, etags
+
+
 def _complete_listing(calendar: Any, fingerprint: str) -> Fetched:
     result = calendar.objects_by_sync_token(sync_token=None, load_objects=True)
-    objects = {_object_path(obj): text for obj in result if (text := _object_text(obj)) is not None}
+    objects, etags = _listed(result)
     token = None if result.sync_token is None else str(result.sync_token)
-    return Fetched(Snapshot(fingerprint, token, objects), False, len(objects), 0)
+    return Fetched(Snapshot(fingerprint, token, objects, etags), False, len(objects), 0)
 
 
 def _changes(calendar: Any, previous: Snapshot) -> Fetched | None:
@@ -157,22 +195,24 @@ def _changes(calendar: Any, previous: Snapshot) -> Fetched | None:
         # caldav's own fallback: a complete listing (or none when nothing changed).
         if token == previous.sync_token:
             return Fetched(previous, True, 0, 0)
-        objects = {
-            _object_path(obj): text for obj in result if (text := _object_text(obj)) is not None
-        }
-        return Fetched(Snapshot(previous.source, token, objects), False, len(objects), 0)
+        objects, etags = _listed(result)
+        return Fetched(Snapshot(previous.source, token, objects, etags), False, len(objects), 0)
     deleted = {unquote(urlsplit(str(url)).path) for url in getattr(result, "deleted_urls", ())}
     objects = dict(previous.objects)
+    etags = dict(previous.etags)
     changed = removed = 0
     for obj in result:
         path = _object_path(obj)
         text = _object_text(obj)
+        etags.pop(path, None)
         if text is None or path in deleted:
             removed += objects.pop(path, None) is not None
         else:
             objects[path] = text
+            if (etag := _object_etag(obj)) is not None:
+                etags[path] = etag
             changed += 1
-    return Fetched(Snapshot(previous.source, token, objects), True, changed, removed)
+    return Fetched(Snapshot(previous.source, token, objects, etags), True, changed, removed)
 
 
 def _fetch(
@@ -228,11 +268,12 @@ def fetch_collection(
     if isinstance(found, FetchError):
         raise found
     password = None if credentials is None else credentials.password
-    text = redact_text(_describe(found), secrets_of(source.url, password))
+    text = redact_text(describe_error(found), secrets_of(source.url, password))
     raise FetchError(text)
 
 
-def _describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
+    """A caldav (or HTTP library) error as a short message (redact it before showing)."""
     name = type(error).__name__
     if "Authorization" in name or "401" in str(error)[:200]:
         return f"the server refused access (check the credentials): {name}"
@@ -248,6 +289,7 @@ __all__ = [
     "INSTALL_HINT",
     "Fetched",
     "Snapshot",
+    "describe_error",
     "fetch_collection",
     "merge_objects",
     "read_snapshot",

@@ -11,6 +11,10 @@ For each source, under its calendar's lock (``locks``):
    only when the bytes differ;
 4. record the attempt in ``SUB/.sync/CALENDAR_ID.json`` (``state``).
 
+A CalDAV source whose file is one of cronoslot's booking calendars (``book`` writes its
+events to the server too: ``cronoslot.book.remote``) is written with the booking calendar's
+mark, so that it stays one; ``book`` holds the same calendar lock while it writes.
+
 A fetch that fails, times out, is cut short, too big or not iCalendar leaves the previous
 file exactly as it was, and its error (secret-free) in the state. No other file of the
 store is touched.
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .. import timeutil
+from ..book.calendars import is_own_file
 from ..engine.freshness import real_clock
 from ..ical.loader import decode_calendar_bytes
 from ..ical.text import NotICalendar, split_calendar_text
@@ -191,7 +196,9 @@ class _Attempt:
         if self.calendar_file.exists():
             previous = read_snapshot(self.account, source.calendar_id, source.fingerprint)
         fetched = fetch_collection(source, self.credentials, previous, self.timeout)
-        data, left_out = merge_objects(fetched.snapshot.objects)
+        # A booking calendar that lives on the server stays cronoslot's own (book.remote).
+        booking = is_own_file(self.calendar_file)
+        data, left_out = merge_objects(fetched.snapshot.objects, booking=booking)
         check_whole(data)
         written = _replace_if_changed(self.calendar_file, data)
         if fetched.snapshot != previous:
