@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cronoslot.book.events import is_booking_calendar
 from cronoslot.ical.text import split_calendar_text
 from cronoslot.sync.caldav_source import Snapshot, merge_objects, read_snapshot, write_snapshot
@@ -73,3 +75,13 @@ def test_a_booking_calendar_stays_one() -> None:
     assert is_booking_calendar(marked.decode())
     [calendar] = split_calendar_text(marked.decode()).calendars
     assert [c.name for c in calendar.components] == ["VTIMEZONE", "VEVENT"]
+
+
+def test_a_password_never_goes_over_plain_http_to_another_host() -> None:
+    from cronoslot.sync.caldav_source import fetch_collection
+    from cronoslot.sync.feeds import Credentials, FetchError
+    from cronoslot.sync.sources import Source, SourceKind
+
+    source = Source("acc_a", "work", "http://calendar.example.com/dav/work/", SourceKind.CALDAV)
+    with pytest.raises(FetchError, match="plain http"):
+        fetch_collection(source, Credentials("ann", "s3cret"), None, 5.0)

@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..book.events import CALENDAR_MARK
 from ..ical.text import NotICalendar, RawComponent, split_calendar_text
-from .feeds import Credentials, FetchError
+from .feeds import Credentials, FetchError, is_loopback
 from .redact import redact_text, secrets_of
 from .sources import Source
 from .state import sync_folder
@@ -245,6 +245,9 @@ def fetch_collection(
     timeout: float,
 ) -> Fetched:
     """The collection now, as a snapshot. Raises ``FetchError`` (secret-free)."""
+    parts = urlsplit(source.url)
+    if credentials is not None and parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise FetchError("refused to send a password over plain http (use https)")
     try:
         import caldav  # noqa: F401
     except ImportError:
