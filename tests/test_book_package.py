@@ -3,7 +3,6 @@ no terminal), and what every query imports from it (the lock) stays light."""
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -11,40 +10,30 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .test_layering import IO_METHODS, IO_MODULES, PACKAGE, imports_of, module_name, under
+from .layering import IO_MODULES, PACKAGE, forbidden_imports, io_calls, module_name
 
 PURE_BOOK = [PACKAGE / "book" / f"{name}.py" for name in ("choice", "events", "itip", "results")]
 
 
 @pytest.mark.parametrize("path", PURE_BOOK, ids=module_name)
 def test_the_pure_book_modules_touch_no_store_and_no_file(path: Path) -> None:
-    forbidden = [
-        name
-        for name in imports_of(path)
-        if under(
-            name,
-            "cronoslot.store",
-            "cronoslot.cache",
-            "cronoslot.engine",
-            "cronoslot.session",
-            "cronoslot.cli",
-            "cronoslot.book.lock",
-            "cronoslot.book.journal",
-            "cronoslot.book.calendars",
-            "click",
-            "rich",
-            "os",
-            *IO_MODULES,
-        )
-    ]
+    forbidden = forbidden_imports(
+        path,
+        "cronoslot.store",
+        "cronoslot.cache",
+        "cronoslot.engine",
+        "cronoslot.session",
+        "cronoslot.cli",
+        "cronoslot.book.lock",
+        "cronoslot.book.journal",
+        "cronoslot.book.calendars",
+        "click",
+        "rich",
+        "os",
+        *IO_MODULES,
+    )
     assert forbidden == [], f"{module_name(path)} imports {forbidden}"
-    calls = [
-        node.func.attr
-        for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in IO_METHODS
-    ]
+    calls = io_calls(path)
     assert calls == [], f"{module_name(path)} calls {calls}"
 
 

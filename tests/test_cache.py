@@ -3,7 +3,6 @@ small operations, maintenance, day blocks, and that it only stores."""
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import sqlite3
@@ -265,34 +264,3 @@ def test_storage_operations_round_trip(tmp_path: Path) -> None:
         with sqlite3.connect(cache.database_path) as connection:
             connection.execute("UPDATE blocks SET ids = 'x' WHERE block = ?", (last,))
         assert cache.read_spans(key, first, last, with_ids=True) is None
-
-
-def _cronoslot_imports(source: str) -> set[str]:
-    """The cronoslot modules (and names in them) a module of cronoslot/cache imports."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            package = {0: "", 1: "cronoslot.cache", 2: "cronoslot"}.get(node.level, "")
-            base = ".".join(part for part in (package, node.module) if part)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return {name for name in found if name.split(".")[0] == "cronoslot"}
-
-
-def test_the_cache_only_stores() -> None:
-    """cache/ never reads calendar files, parses iCalendar or decides what to load: it
-    imports nothing from ical, store, engine or cli."""
-    forbidden = {"ical", "store", "engine", "cli"}
-
-    def reached(source: str) -> set[str]:
-        return {name.split(".")[1] for name in _cronoslot_imports(source) if "." in name}
-
-    example = "from .. import ical\nfrom ..store.reader import x\nimport cronoslot.cli"
-    assert reached(example) & forbidden == {"ical", "store", "cli"}
-    package = Path(__file__).resolve().parents[1] / "cronoslot" / "cache"
-    modules = sorted(package.glob("*.py"))
-    assert len(modules) >= 4
-    for module in modules:
-        assert reached(module.read_text(encoding="utf-8")) & forbidden == set(), module.name

@@ -14,7 +14,7 @@ from cronoslot.server.settings import ServerSettings
 from cronoslot.server.workers import QueryPool, _OncePerWarning
 
 from .conftest import SAMPLES
-from .test_layering import PACKAGE, files_of, imports_of, module_name, under
+from .layering import PACKAGE, files_of, forbidden_imports, imports_of, module_name
 
 NOW = "2027-04-01T00:00:00Z"
 SERVER = files_of("server")
@@ -23,28 +23,24 @@ SERVER = files_of("server")
 @pytest.mark.parametrize("path", SERVER, ids=module_name)
 def test_the_server_goes_through_the_front_door(path: Path) -> None:
     # An adapter: the session answers; the engine, store, cache and parsers stay behind it.
-    forbidden = [
-        name
-        for name in imports_of(path)
-        if under(
-            name,
-            "cronoslot.engine",
-            "cronoslot.store",
-            "cronoslot.cache",
-            "cronoslot.ical",
-            "cronoslot.solve",
-            "cronoslot.api",
-            "cronoslot.cli",
-            "click",
-            "rich",
-        )
-    ]
+    forbidden = forbidden_imports(
+        path,
+        "cronoslot.engine",
+        "cronoslot.store",
+        "cronoslot.cache",
+        "cronoslot.ical",
+        "cronoslot.solve",
+        "cronoslot.api",
+        "cronoslot.cli",
+        "click",
+        "rich",
+    )
     assert forbidden == [], f"{module_name(path)} imports {forbidden}"
 
 
 @pytest.mark.parametrize("path", SERVER, ids=module_name)
 def test_only_app_and_run_need_the_serve_extra(path: Path) -> None:
-    extra = [name for name in imports_of(path) if under(name, "starlette", "uvicorn")]
+    extra = forbidden_imports(path, "starlette", "uvicorn")
     if path.stem not in ("app", "run"):
         assert extra == [], f"{module_name(path)} imports {extra}"
 
